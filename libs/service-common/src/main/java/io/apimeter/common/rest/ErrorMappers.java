@@ -28,8 +28,17 @@ public class ErrorMappers {
         return json(400, new ApiError("invalid_json", describe(e)));
     }
 
+    /** Takes precedence over the framework's own mapper, which answers in another format. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatchedInput(MismatchedInputException e) {
+        return badJson(e);
+    }
+
     @ServerExceptionMapper
     public Response webApplicationException(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);

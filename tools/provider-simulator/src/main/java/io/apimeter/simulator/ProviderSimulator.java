@@ -1,0 +1,234 @@
+package io.apimeter.simulator;
+
+import io.apimeter.simulator.http.FaultInjector;
+import io.apimeter.simulator.http.ProviderRoutes;
+import io.apimeter.simulator.http.Router;
+import io.apimeter.simulator.openai.OpenAiRoutes;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An HTTP server that speaks the AI providers' APIs (OpenAI under {@code /openai/v1}), so the gateway can be
+ * run and tested without internet. Start it in a test with {@code ProviderSimulator.start(SimulatorOptions.defaults())}
+ * and close it afterwards, or run it as a process with {@code java -jar provider-simulator.jar --port 8090}.
+ */
+public final class ProviderSimulator implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ProviderSimulator.class.getName());
+    private static final long START_TIMEOUT_SECONDS = 30;
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+
+    private final Vertx vertx;
+    private final RequestLog requestLog;
+    private final String baseUrl;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ProviderSimulator(Vertx vertx, RequestLog requestLog, String host, int port) {
+        this.vertx = vertx;
+        this.requestLog = requestLog;
+        this.port = port;
+        this.baseUrl = "http://" + urlHost(host) + ":" + port;
+    }
+
+    /** Starts a simulator with the default options: 127.0.0.1, a free port, no latency, no errors. */
+    public static ProviderSimulator start() {
+        return start(SimulatorOptions.defaults());
+    }
+
+    /**
+     * Starts a simulator and returns once it accepts connections. Call it from a plain thread, not an event loop.
+     *
+     * @throws IllegalStateException when it cannot listen, e.g. because the port is taken
+     */
+    public static ProviderSimulator start(SimulatorOptions options) {
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(options.eventLoops())
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                // Serves no files: no classpath cache directory (.vertx) in the working directory.
+                .setFileSystemOptions(new FileSystemOptions()
+                        .setFileCachingEnabled(false)
+                        .setClassPathResolvingEnabled(false)));
+        RequestLog requestLog = new RequestLog();
+        Router router = new Router(vertx,
+                new FaultInjector(options.latency(), options.errorRate(), options.seed()),
+                requestLog::add);
+        providers().forEach(router::provider);
+        ControlRoutes.register(router, requestLog);
+        try {
+            // One server per event loop sharing one port. Vert.x binds port 0 anew for each server, but a negative
+            // port once, at a free port shared by all servers asking for that same negative port.
+            int bindPort = options.port() == 0 ? -1 : options.port();
+            int port = await(deploy(vertx, router, options.host(), bindPort, options.eventLoops()));
+            return new ProviderSimulator(vertx, requestLog, options.host(), port);
+        } catch (RuntimeException e) {
+            closeQuietly(vertx);
+            throw new IllegalStateException(
+                    "Cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The provider APIs served, each under its own path prefix. A new provider is one more entry here. */
+    private static List<ProviderRoutes> providers() {
+        return List.of(new OpenAiRoutes());
+    }
+
+    /** The port it listens on (the real one when started with port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:<port>} (or the host it was bound to, when that is not a wildcard). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The base URL an OpenAI client uses: {@code baseUrl() + "/openai/v1"}. */
+    public String openAiBaseUrl() {
+        return baseUrl + OpenAiRoutes.PREFIX;
+    }
+
+    /** The last {@value RequestLog#CAPACITY} provider requests received, oldest first. */
+    public List<RecordedRequest> requests() {
+        return requestLog.snapshot();
+    }
+
+    /** Forgets the recorded requests. */
+    public void clearRequests() {
+        requestLog.clear();
+    }
+
+    /** Stops listening and releases the event loops; calling it again does nothing. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(vertx);
+        }
+    }
+
+    /** Runs the simulator until the process is stopped (SIGTERM or Ctrl-C). */
+    public static void main(String[] args) {
+        if (CommandLine.wantsHelp(args)) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        }
+        ProviderSimulator simulator;
+        try {
+            simulator = launch(args, System.getenv(), System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("provider-simulator: " + e.getMessage());
+            System.err.print(CommandLine.USAGE);
+            System.exit(2);
+            return;
+        } catch (IllegalStateException e) {
+            System.err.println("provider-simulator: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        // The event loop threads keep the JVM alive; the hook lets SIGTERM close the server cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(simulator::close, "provider-simulator-shutdown"));
+    }
+
+    /** Parses the arguments, starts the simulator and prints the line that tells it is ready. */
+    static ProviderSimulator launch(String[] args, Map<String, String> env, PrintStream out) {
+        SimulatorOptions options = CommandLine.parse(args, env);
+        ProviderSimulator simulator = start(options);
+        out.println("provider-simulator listening on " + simulator.baseUrl()
+                + " (latency " + options.latency().toMillis() + " ms, error rate " + options.errorRate()
+                + ", seed " + options.seed() + ")");
+        out.flush();
+        return simulator;
+    }
+
+    private static Future<Integer> deploy(Vertx vertx, Router router, String host, int port, int instances) {
+        HttpServerOptions serverOptions = new HttpServerOptions().setHost(host).setPort(port);
+        List<ServerVerticle> verticles = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+                    ServerVerticle verticle = new ServerVerticle(serverOptions, router);
+                    verticles.add(verticle);
+                    return verticle;
+                }, new DeploymentOptions().setInstances(instances))
+                .map(id -> {
+                    int actualPort = verticles.get(0).actualPort;
+                    for (ServerVerticle verticle : verticles) {
+                        if (verticle.actualPort != actualPort) {
+                            throw new IllegalStateException("servers listen on different ports");
+                        }
+                    }
+                    return actualPort;
+                });
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalStateException(cause.getMessage() != null ? cause.getMessage() : cause.toString(), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("not started within " + START_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    private static void closeQuietly(Vertx vertx) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "Provider simulator did not stop cleanly", e);
+        }
+    }
+
+    private static String urlHost(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** One HTTP server on one event loop; Vert.x spreads connections over the instances sharing a port. */
+    private static final class ServerVerticle extends AbstractVerticle {
+
+        private final HttpServerOptions options;
+        private final Router router;
+        private volatile int actualPort;
+
+        ServerVerticle(HttpServerOptions options, Router router) {
+            this.options = options;
+            this.router = router;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            vertx.createHttpServer(options)
+                    .requestHandler(router)
+                    .listen()
+                    .onSuccess(server -> {
+                        actualPort = server.actualPort();
+                        started.complete();
+                    })
+                    .onFailure(started::fail);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.apimeter.simulator.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** One request with its whole body, and the ways to answer it. Used on the request's event loop only. */
+public final class Exchange {
+
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+    private final HttpServerRequest request;
+    private final Buffer body;
+    private final Map<String, String> pathParams;
+
+    Exchange(HttpServerRequest request, Buffer body, Map<String, String> pathParams) {
+        this.request = request;
+        this.body = body;
+        this.pathParams = pathParams;
+    }
+
+    /** The underlying request, for anything this class does not cover. */
+    public HttpServerRequest request() {
+        return request;
+    }
+
+    public String method() {
+        return request.method().name();
+    }
+
+    public String path() {
+        return request.path();
+    }
+
+    /** A header by case-insensitive name, or {@code null}. */
+    public String header(String name) {
+        return request.getHeader(name);
+    }
+
+    /** A query parameter, or {@code null}. */
+    public String queryParam(String name) {
+        return request.getParam(name);
+    }
+
+    /** A {@code {name}} segment of the route's path template, or {@code null}. */
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    public Buffer body() {
+        return body;
+    }
+
+    public String bodyAsString() {
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the answer was already sent or the client went away. */
+    public boolean isDone() {
+        return request.response().ended() || request.response().closed();
+    }
+
+    /** Adds a response header; call before answering. */
+    public Exchange responseHeader(String name, String value) {
+        request.response().putHeader(name, value);
+        return this;
+    }
+
+    /** Answers with {@code value} written as JSON. */
+    public void respondJson(int status, Object value) {
+        respond(status, APPLICATION_JSON, Json.encode(value));
+    }
+
+    public void respond(int status, CharSequence contentType, Buffer content) {
+        if (isDone()) {
+            return;
+        }
+        HttpServerResponse response = request.response();
+        response.setStatusCode(status);
+        if (contentType != null) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+        }
+        response.end(content);
+    }
+
+    /** Drops the connection without an answer, as a broken upstream would. */
+    public void abort() {
+        if (!isDone()) {
+            request.connection().close();
+        }
+    }
+}
