@@ -1,0 +1,54 @@
+package io.apimeter.gateway.proxy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Errors in OpenAI's own format, so that an OpenAI SDK reports them as it reports OpenAI's. */
+public final class OpenAiErrors {
+    private OpenAiErrors() {
+    }
+
+    public static Response missingKey() {
+        return error(401, "You didn't provide an API key. Send your platform API key in the Authorization header "
+                + "as 'Bearer <key>'.", "invalid_request_error", null);
+    }
+
+    public static Response invalidKey() {
+        return error(401, "Incorrect API key provided. Use a platform API key issued for your account.",
+                "invalid_request_error", "invalid_api_key");
+    }
+
+    public static Response noCredential() {
+        return error(403, "No OpenAI API key is configured for this account. Ask the platform admin to set one.",
+                "invalid_request_error", "provider_credentials_missing");
+    }
+
+    public static Response streamingNotSupported() {
+        return error(400, "Streaming is not available through this gateway yet; send the request with stream=false.",
+                "invalid_request_error", "streaming_not_supported");
+    }
+
+    public static Response timeout() {
+        return error(504, "The request to OpenAI timed out.", "server_error", "upstream_timeout");
+    }
+
+    public static Response unreachable() {
+        return error(502, "OpenAI could not be reached. Try again.", "server_error", "upstream_unavailable");
+    }
+
+    public static Response error(int status, String message, String type, String code) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("message", message);
+        error.put("type", type);
+        error.putNull("param");
+        if (code == null) {
+            error.putNull("code");
+        } else {
+            error.put("code", code);
+        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).build();
+    }
+}

@@ -1,0 +1,183 @@
+package io.apimeter.gateway.rest;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import io.apimeter.common.rest.ApiException;
+import io.apimeter.common.rest.Params;
+import io.apimeter.events.Provider;
+import io.apimeter.gateway.entity.ApiKey;
+import io.apimeter.gateway.entity.Customer;
+import io.apimeter.gateway.entity.ProviderCredential;
+import io.apimeter.gateway.service.CustomerService;
+import io.apimeter.gateway.service.PriceBook;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Admin API: customers, their platform API keys, their provider credentials, and the price book. */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class CustomerResource {
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+
+    private final CustomerService customers;
+    private final PriceBook priceBook;
+
+    public CustomerResource(CustomerService customers, PriceBook priceBook) {
+        this.customers = customers;
+        this.priceBook = priceBook;
+    }
+
+    public record NewCustomer(String id, String name, String email) {
+    }
+
+    public record CustomerView(String id, String name, String email, String status, Instant createdAt) {
+        static CustomerView of(Customer c) {
+            return new CustomerView(c.id, c.name, c.email, c.status, c.createdAt);
+        }
+    }
+
+    public record NewKey(String name) {
+    }
+
+    public record IssuedKeyView(String id, String key, String prefix, String name, Instant createdAt) {
+    }
+
+    public record KeyView(String id, String prefix, String name, Instant createdAt, Instant revokedAt,
+                          Instant lastUsedAt) {
+        static KeyView of(ApiKey k) {
+            return new KeyView(k.id.toString(), k.prefix, k.name, k.createdAt, k.revokedAt, k.lastUsedAt);
+        }
+    }
+
+    public record NewCredential(String apiKey) {
+    }
+
+    public record CredentialView(String provider, String maskedKey, Instant updatedAt) {
+        static CredentialView of(ProviderCredential c) {
+            return new CredentialView(c.key.provider.toLowerCase(Locale.ROOT), c.masked, c.updatedAt);
+        }
+    }
+
+    public record PriceView(String id, String provider, String model, String unit, long unitSize,
+                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal inputPrice,
+                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal outputPrice,
+                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal price,
+                            Instant effectiveFrom, int version) {
+        static PriceView of(PriceBook.Entry p) {
+            return new PriceView(p.id(), p.provider(), p.model(), p.unit(), p.unitSize(), p.inputPerUnit(),
+                    p.outputPerUnit(), p.perUnit(), p.effectiveFrom(), p.version());
+        }
+    }
+
+    @POST
+    @Path("/customers")
+    public Response create(NewCustomer body) {
+        if (body == null) {
+            throw ApiException.badRequest("invalid_body", "A JSON body {id, name, email} is required.");
+        }
+        String id = Params.customerId("id", body.id());
+        String name = requireText("name", body.name(), 200);
+        String email = requireText("email", body.email(), 254);
+        if (!EMAIL.matcher(email).matches()) {
+            throw ApiException.badRequest("invalid_email", "email must be an e-mail address such as ops@example.com");
+        }
+        Customer customer = customers.create(id, name, email);
+        return Response.created(URI.create("/admin/customers/" + customer.id)).entity(CustomerView.of(customer)).build();
+    }
+
+    @GET
+    @Path("/customers")
+    public List<CustomerView> list() {
+        return customers.list().stream().map(CustomerView::of).toList();
+    }
+
+    @GET
+    @Path("/customers/{id}")
+    public CustomerView get(@PathParam("id") String id) {
+        return CustomerView.of(customers.get(Params.customerId("id", id)));
+    }
+
+    @POST
+    @Path("/customers/{id}/api-keys")
+    @Consumes(MediaType.WILDCARD)
+    public Response issueKey(@PathParam("id") String id, NewKey body) {
+        String name = body == null || body.name() == null ? null : requireText("name", body.name(), 100);
+        CustomerService.IssuedKey issued = customers.issueKey(Params.customerId("id", id), name);
+        ApiKey key = issued.apiKey();
+        return Response.status(Response.Status.CREATED)
+                .entity(new IssuedKeyView(key.id.toString(), issued.key(), key.prefix, key.name, key.createdAt))
+                .build();
+    }
+
+    @GET
+    @Path("/customers/{id}/api-keys")
+    public List<KeyView> keys(@PathParam("id") String id) {
+        return customers.keys(Params.customerId("id", id)).stream().map(KeyView::of).toList();
+    }
+
+    @DELETE
+    @Path("/customers/{id}/api-keys/{keyId}")
+    public Response revokeKey(@PathParam("id") String id, @PathParam("keyId") String keyId) {
+        UUID parsed;
+        try {
+            parsed = UUID.fromString(keyId);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_keyId", "keyId must be the id of an API key (a UUID).");
+        }
+        customers.revokeKey(Params.customerId("id", id), parsed);
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("/customers/{id}/credentials/{provider}")
+    public CredentialView saveCredential(@PathParam("id") String id, @PathParam("provider") String provider,
+                                         NewCredential body) {
+        Provider parsed = Params.enumValue("provider", provider, Provider.class);
+        if (body == null || body.apiKey() == null || body.apiKey().isBlank()) {
+            throw ApiException.badRequest("invalid_apiKey", "A JSON body {\"apiKey\": \"...\"} is required.");
+        }
+        String secret = body.apiKey().trim();
+        if (secret.length() < 8 || secret.length() > 512 || secret.chars().anyMatch(Character::isWhitespace)) {
+            throw ApiException.badRequest("invalid_apiKey", "apiKey must be 8 to 512 characters without spaces.");
+        }
+        return CredentialView.of(customers.saveCredential(Params.customerId("id", id), parsed, secret));
+    }
+
+    @GET
+    @Path("/customers/{id}/credentials")
+    public List<CredentialView> credentials(@PathParam("id") String id) {
+        return customers.credentials(Params.customerId("id", id)).stream().map(CredentialView::of).toList();
+    }
+
+    @GET
+    @Path("/prices")
+    public List<PriceView> prices() {
+        return priceBook.all().stream().map(PriceView::of).toList();
+    }
+
+    private static String requireText(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("invalid_" + field, field + " is required");
+        }
+        String trimmed = value.trim();
+        if (trimmed.length() > maxLength) {
+            throw ApiException.badRequest("invalid_" + field, field + " must be at most " + maxLength + " characters");
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,36 @@
+package io.apimeter.gateway.service;
+
+import io.apimeter.events.Outcome;
+import io.apimeter.events.Provider;
+import io.apimeter.events.Usage;
+import io.apimeter.events.UsageEvent;
+import io.apimeter.gateway.messaging.UsageEventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Turns a finished call into a priced UsageEvent and publishes it. */
+@ApplicationScoped
+public class CallMeter {
+    private final PriceBook priceBook;
+    private final UsageEventPublisher publisher;
+
+    public CallMeter(PriceBook priceBook, UsageEventPublisher publisher) {
+        this.priceBook = priceBook;
+        this.publisher = publisher;
+    }
+
+    public record Call(CallerDirectory.Caller caller, Provider provider, String operation, String model,
+                       Instant startedAt, long startedNanos) {
+    }
+
+    public UsageEvent record(Call call, int httpStatus, Outcome outcome, Usage usage) {
+        long latencyMs = Math.max(0, (System.nanoTime() - call.startedNanos()) / 1_000_000);
+        PriceBook.Priced priced = priceBook.price(call.provider(), call.model(), call.startedAt(), usage);
+        UsageEvent event = new UsageEvent(UUID.randomUUID(), call.caller().customerId(), call.caller().apiKeyId(),
+                call.provider(), call.operation(), call.model(), priced.pricedModel(), call.startedAt(), latencyMs,
+                httpStatus, outcome, usage, priced.cost());
+        publisher.publish(event);
+        return event;
+    }
+}

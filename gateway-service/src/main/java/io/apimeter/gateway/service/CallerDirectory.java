@@ -1,0 +1,99 @@
+package io.apimeter.gateway.service;
+
+import io.apimeter.events.Provider;
+import io.apimeter.gateway.config.GatewayConfig;
+import io.apimeter.gateway.entity.ApiKey;
+import io.apimeter.gateway.entity.Customer;
+import io.apimeter.gateway.entity.ProviderCredential;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the request path needs to know about a caller, kept in memory for a short time so that the
+ * gateway does not ask the database on every call. A revoked key or a changed credential is seen within
+ * the cache time on every replica (and at once on the replica that made the change).
+ */
+@ApplicationScoped
+public class CallerDirectory {
+    /** Who is calling: resolved from a platform API key. */
+    public record Caller(String customerId, String apiKeyId) {
+    }
+
+    private record Entry<T>(T value, byte[] keyHash, long expiresAtNanos) {
+    }
+
+    private final ApiKeyCodec codec;
+    private final CredentialCipher cipher;
+    private final long ttlNanos;
+    private final ConcurrentHashMap<String, Entry<Caller>> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry<String>> credentials = new ConcurrentHashMap<>();
+
+    public CallerDirectory(ApiKeyCodec codec, CredentialCipher cipher, GatewayConfig config) {
+        this.codec = codec;
+        this.cipher = cipher;
+        this.ttlNanos = config.apiKeys().cacheTtl().toNanos();
+    }
+
+    /** The caller a presented platform key belongs to, if the key is valid, not revoked and its customer active. */
+    public Optional<Caller> authenticate(String presentedKey) {
+        String prefix = ApiKeyCodec.prefixOf(presentedKey);
+        if (prefix == null) {
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        Entry<Caller> entry = keys.get(prefix);
+        if (entry == null || now - entry.expiresAtNanos() > 0) {
+            entry = load(prefix, now);
+            keys.put(prefix, entry);
+        }
+        if (entry.value() == null || !codec.matches(presentedKey, entry.keyHash())) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.value());
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    Entry<Caller> load(String prefix, long now) {
+        ApiKey key = ApiKey.findByPrefix(prefix);
+        if (key == null || key.revokedAt != null) {
+            return new Entry<>(null, null, now + ttlNanos);
+        }
+        Customer customer = Customer.findById(key.customerId);
+        if (customer == null || !"ACTIVE".equals(customer.status)) {
+            return new Entry<>(null, null, now + ttlNanos);
+        }
+        return new Entry<>(new Caller(key.customerId, key.id.toString()), key.keyHash, now + ttlNanos);
+    }
+
+    /** The customer's own key for a provider, decrypted, if one is stored. */
+    public Optional<String> credential(String customerId, Provider provider) {
+        String cacheKey = customerId + "/" + provider;
+        long now = System.nanoTime();
+        Entry<String> entry = credentials.get(cacheKey);
+        if (entry == null || now - entry.expiresAtNanos() > 0) {
+            entry = new Entry<>(loadCredential(customerId, provider), null, now + ttlNanos);
+            credentials.put(cacheKey, entry);
+        }
+        return Optional.ofNullable(entry.value());
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    String loadCredential(String customerId, Provider provider) {
+        ProviderCredential stored = ProviderCredential.findById(new ProviderCredential.Key(customerId, provider.name()));
+        if (stored == null) {
+            return null;
+        }
+        return cipher.decrypt(new CredentialCipher.Sealed(stored.keyId, stored.iv, stored.ciphertext),
+                customerId, provider.name());
+    }
+
+    void forget(String prefix) {
+        keys.remove(prefix);
+    }
+
+    void forgetCredential(String customerId, Provider provider) {
+        credentials.remove(customerId + "/" + provider);
+    }
+}

@@ -1,0 +1,116 @@
+package io.apimeter.gateway.service;
+
+import io.apimeter.common.rest.ApiException;
+import io.apimeter.events.Provider;
+import io.apimeter.gateway.entity.ApiKey;
+import io.apimeter.gateway.entity.Customer;
+import io.apimeter.gateway.entity.ProviderCredential;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Customers, their platform API keys and their provider credentials. */
+@ApplicationScoped
+@Transactional
+public class CustomerService {
+    private final ApiKeyCodec codec;
+    private final CredentialCipher cipher;
+    private final CallerDirectory directory;
+
+    public CustomerService(ApiKeyCodec codec, CredentialCipher cipher, CallerDirectory directory) {
+        this.codec = codec;
+        this.cipher = cipher;
+        this.directory = directory;
+    }
+
+    public Customer create(String id, String name, String email) {
+        if (Customer.findById(id) != null) {
+            throw ApiException.conflict("customer_exists", "A customer with id '" + id + "' already exists.");
+        }
+        Customer customer = new Customer();
+        customer.id = id;
+        customer.name = name;
+        customer.email = email;
+        customer.status = "ACTIVE";
+        customer.createdAt = Instant.now();
+        customer.updatedAt = customer.createdAt;
+        customer.persist();
+        return customer;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Customer> list() {
+        return Customer.listAll(io.quarkus.panache.common.Sort.by("id"));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Customer get(String id) {
+        Customer customer = Customer.findById(id);
+        if (customer == null) {
+            throw ApiException.notFound("No customer with id '" + id + "'.");
+        }
+        return customer;
+    }
+
+    /** A new key, returned in full only here; the database keeps its prefix and keyed hash. */
+    public IssuedKey issueKey(String customerId, String name) {
+        get(customerId);
+        String key = codec.newKey();
+        ApiKey apiKey = new ApiKey();
+        apiKey.id = UUID.randomUUID();
+        apiKey.customerId = customerId;
+        apiKey.prefix = ApiKeyCodec.prefixOf(key);
+        apiKey.keyHash = codec.hash(key);
+        apiKey.name = name;
+        apiKey.createdAt = Instant.now();
+        apiKey.persist();
+        return new IssuedKey(apiKey, key);
+    }
+
+    public record IssuedKey(ApiKey apiKey, String key) {
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<ApiKey> keys(String customerId) {
+        get(customerId);
+        return ApiKey.list("customerId = ?1 order by createdAt", customerId);
+    }
+
+    public void revokeKey(String customerId, UUID keyId) {
+        ApiKey key = ApiKey.findById(keyId);
+        if (key == null || !key.customerId.equals(customerId)) {
+            throw ApiException.notFound("No API key '" + keyId + "' for customer '" + customerId + "'.");
+        }
+        if (key.revokedAt == null) {
+            key.revokedAt = Instant.now();
+        }
+        directory.forget(key.prefix);
+    }
+
+    public ProviderCredential saveCredential(String customerId, Provider provider, String secret) {
+        get(customerId);
+        CredentialCipher.Sealed sealed = cipher.encrypt(secret, customerId, provider.name());
+        ProviderCredential.Key id = new ProviderCredential.Key(customerId, provider.name());
+        ProviderCredential credential = ProviderCredential.findById(id);
+        if (credential == null) {
+            credential = new ProviderCredential();
+            credential.key = id;
+        }
+        credential.keyId = sealed.keyId();
+        credential.iv = sealed.iv();
+        credential.ciphertext = sealed.ciphertext();
+        credential.masked = CredentialCipher.mask(secret);
+        credential.updatedAt = Instant.now();
+        credential.persist();
+        directory.forgetCredential(customerId, provider);
+        return credential;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<ProviderCredential> credentials(String customerId) {
+        get(customerId);
+        return ProviderCredential.list("key.customerId", customerId);
+    }
+}
