@@ -1,0 +1,18 @@
+package io.apimeter.aggregation.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of aggregation-service. */
+@ConfigMapping(prefix = "apimeter.aggregation")
+public interface AggregationConfig {
+
+    /** How many times a usage event is applied before it is given up and sent to the dead-letter topic. */
+    @WithDefault("5")
+    int applyAttempts();
+
+    /** Wait before the second attempt; doubled for each further attempt. */
+    @WithDefault("200ms")
+    Duration applyBackoff();
+}

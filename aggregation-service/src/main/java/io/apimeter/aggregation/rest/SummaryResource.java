@@ -1,0 +1,76 @@
+package io.apimeter.aggregation.rest;
+
+import io.apimeter.aggregation.service.Summaries;
+import io.apimeter.aggregation.service.SummaryService;
+import io.apimeter.aggregation.service.SummarySort;
+import io.apimeter.common.rest.ApiException;
+import io.apimeter.common.rest.Params;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+/** Monthly usage summaries: all customers in a month, or one customer across months. */
+@Path("/summaries")
+@Produces(MediaType.APPLICATION_JSON)
+public class SummaryResource {
+    static final int DEFAULT_MONTHS = 6;
+    static final int MAX_MONTHS = 24;
+
+    private final SummaryService summaries;
+
+    public SummaryResource(SummaryService summaries) {
+        this.summaries = summaries;
+    }
+
+    @GET
+    @Operation(summary = "One row per customer that used the platform in the month, with the change from the month before")
+    public Summaries.MonthSummary month(
+            @Parameter(description = "Billing month (UTC), YYYY-MM; required") @QueryParam("month") String month,
+            @Parameter(description = "cost (default), calls or tokens (input plus output)") @QueryParam("sort") String sort,
+            @Parameter(description = "desc (default) or asc") @QueryParam("order") String order) {
+        YearMonth monthValue = Params.month("month", month);
+        SummarySort sortValue = SummarySort.COST;
+        if (sort != null && !sort.isBlank()) {
+            sortValue = SummarySort.parse(sort);
+            if (sortValue == null) {
+                throw ApiException.badRequest("invalid_sort",
+                        "sort must be cost, calls or tokens, got '" + Params.clip(sort) + "'");
+            }
+        }
+        return summaries.month(monthValue, sortValue, ascending(order));
+    }
+
+    @GET
+    @Path("/{customerId}")
+    @Operation(summary = "A customer's monthly totals, newest first; months without usage are left out")
+    public Summaries.CustomerHistory customer(
+            @PathParam("customerId") String customerId,
+            @Parameter(description = "How many months back, 1 to 24, default 6") @QueryParam("months") String months,
+            @Parameter(description = "Newest month of the window, YYYY-MM; default the current month (UTC)")
+            @QueryParam("until") String until) {
+        String customer = Params.customerId("customerId", customerId);
+        int monthCount = Params.intInRange("months", months, DEFAULT_MONTHS, 1, MAX_MONTHS);
+        YearMonth newest = until == null || until.isBlank() ? YearMonth.now(ZoneOffset.UTC) : Params.month("until", until);
+        return summaries.history(customer, newest, monthCount);
+    }
+
+    private static boolean ascending(String order) {
+        if (order == null || order.isBlank()) {
+            return false;
+        }
+        return switch (order.trim().toLowerCase(Locale.ROOT)) {
+            case "asc" -> true;
+            case "desc" -> false;
+            default -> throw ApiException.badRequest("invalid_order",
+                    "order must be asc or desc, got '" + Params.clip(order) + "'");
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package io.apimeter.aggregation.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.apimeter.aggregation.TestEvents;
+import io.apimeter.testkit.ApimeterTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = ApimeterTestResource.class,
+        initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "aggregation"))
+class MonthlySummaryTest {
+
+    private static String row(String customer) {
+        return "items.find { it.customerId == '" + customer + "' }";
+    }
+
+    @Test
+    void shouldBillByTheUtcMonthAndShowTheChangeFromTheMonthBefore() {
+        String customer = TestEvents.newCustomer();
+        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-10-31T23:59:59Z"), 10, 5, "0.08"));
+        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-11-01T00:00:00Z"), 20, 5, "0.09"));
+        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-11-30T23:59:59.999Z"), 30, 5, "0.01"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().queryParam("month", "2026-11").get("/summaries").then()
+                        .statusCode(200).body(row(customer) + ".calls", equalTo(2)));
+
+        given().queryParam("month", "2026-10").get("/summaries").then()
+                .statusCode(200)
+                .body(row(customer) + ".calls", equalTo(1))
+                .body(row(customer) + ".inputTokens", equalTo(10))
+                .body(row(customer) + ".costUsd", equalTo("0.08"))
+                .body(row(customer) + ".previousMonthCostUsd", equalTo("0"))
+                .body(row(customer) + ".costChangePercent", nullValue());
+        given().queryParam("month", "2026-11").get("/summaries").then()
+                .statusCode(200)
+                .body(row(customer) + ".inputTokens", equalTo(50))
+                .body(row(customer) + ".costUsd", equalTo("0.1"))
+                .body(row(customer) + ".previousMonthCostUsd", equalTo("0.08"))
+                .body(row(customer) + ".costChangePercent", equalTo("25.00"))
+                .body(row(customer) + ".providers.keySet()", equalTo(java.util.Set.of("OPENAI")));
+        // A customer without calls in a month is not a row of that month.
+        given().queryParam("month", "2026-12").get("/summaries").then()
+                .statusCode(200).body(row(customer), nullValue());
+    }
+
+    @Test
+    void shouldSortByCostCallsOrTokensInEitherOrder() {
+        // A month no other test uses, so that the list and its totals are this test's alone.
+        String month = "2025-02";
+        String a = "a-" + TestEvents.newCustomer();
+        String b = "b-" + TestEvents.newCustomer();
+        String c = "c-" + TestEvents.newCustomer();
+        Instant at = Instant.parse("2025-02-10T12:00:00Z");
+        // a: most cost, fewest calls, fewest tokens; b: least cost, most calls; c: most tokens.
+        TestEvents.publish(TestEvents.openAi(a, at, 5, 5, "3"));
+        for (int i = 0; i < 3; i++) {
+            TestEvents.publish(TestEvents.openAi(b, at, 5, 5, "0.5"));
+        }
+        TestEvents.publish(TestEvents.openAi(c, at, 100, 50, "1"));
+        TestEvents.publish(TestEvents.openAi(c, at, 10, 0, "1"));
+        // The month before, for the platform's change.
+        TestEvents.publish(TestEvents.openAi(a, Instant.parse("2025-01-31T00:00:00Z"), 1, 1, "4"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().queryParam("month", month).get("/summaries").then()
+                        .statusCode(200).body("totals.calls", equalTo(6)));
+
+        assertEquals(List.of(a, c, b), order(month, null, null));
+        assertEquals(List.of(b, c, a), order(month, "cost", "asc"));
+        assertEquals(List.of(b, c, a), order(month, "calls", "desc"));
+        assertEquals(List.of(a, c, b), order(month, "CALLS", "ASC"));
+        assertEquals(List.of(c, b, a), order(month, "tokens", null));
+        assertEquals(List.of(a, b, c), order(month, "tokens", "asc"));
+
+        given().queryParam("month", month).get("/summaries").then()
+                .body("month", equalTo(month))
+                .body("items", hasSize(3))
+                .body("totals.errors", equalTo(0))
+                .body("totals.costUsd", equalTo("6.5"))
+                .body("totals.previousMonthCostUsd", equalTo("4"))
+                .body("totals.costChangePercent", equalTo("62.50"));
+    }
+
+    private static List<String> order(String month, String sort, String order) {
+        var request = given().queryParam("month", month);
+        if (sort != null) {
+            request.queryParam("sort", sort);
+        }
+        if (order != null) {
+            request.queryParam("order", order);
+        }
+        return request.get("/summaries").then().statusCode(200).extract().jsonPath().getList("items.customerId");
+    }
+
+    @Test
+    void shouldAnswerAnEmptyMonthWithZeroTotals() {
+        given().queryParam("month", "1999-01").get("/summaries").then()
+                .statusCode(200)
+                .body("month", equalTo("1999-01"))
+                .body("items", hasSize(0))
+                .body("totals.calls", equalTo(0))
+                .body("totals.costUsd", equalTo("0"))
+                .body("totals.costChangePercent", nullValue())
+                .body(containsString("\"costChangePercent\":null"));
+    }
+
+    @Test
+    void shouldRejectBadInputWithJsonNamingTheParameter() {
+        badRequest(given(), "/summaries", "invalid_month", "month");
+        badRequest(given().queryParam("month", "2026-13"), "/summaries", "invalid_month", "month");
+        badRequest(given().queryParam("month", "November"), "/summaries", "invalid_month", "month");
+        badRequest(given().queryParam("month", "2026-11").queryParam("sort", "size"), "/summaries", "invalid_sort", "sort");
+        badRequest(given().queryParam("month", "2026-11").queryParam("order", "up"), "/summaries", "invalid_order", "order");
+        badRequest(given().queryParam("months", "0"), "/summaries/acme", "invalid_months", "months");
+        badRequest(given().queryParam("months", "25"), "/summaries/acme", "invalid_months", "months");
+        badRequest(given().queryParam("months", "six"), "/summaries/acme", "invalid_months", "months");
+        badRequest(given().queryParam("until", "2026-1"), "/summaries/acme", "invalid_until", "until");
+        badRequest(given(), "/summaries/" + "x".repeat(65), "invalid_customerId", "customerId");
+        badRequest(given(), "/summaries/a%20b", "invalid_customerId", "customerId");
+    }
+
+    private static void badRequest(io.restassured.specification.RequestSpecification request, String path,
+                                   String code, String parameter) {
+        request.urlEncodingEnabled(false).get(path).then()
+                .statusCode(400).contentType(ContentType.JSON)
+                .body("code", equalTo(code))
+                .body("message", containsString(parameter));
+    }
+}

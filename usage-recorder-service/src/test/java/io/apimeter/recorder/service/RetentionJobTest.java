@@ -1,0 +1,44 @@
+package io.apimeter.recorder.service;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.apimeter.events.UsageEvent;
+import io.apimeter.recorder.TestEvents;
+import io.apimeter.testkit.ApimeterTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = ApimeterTestResource.class,
+        initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "recorder"))
+class RetentionJobTest {
+
+    @Inject
+    RetentionJob retention;
+
+    @Test
+    void shouldDeleteCallsThatOccurredBeforeTheCutoffOnly() {
+        // Far in the past, so that no other test's calls fall before the cutoff.
+        String customer = TestEvents.newCustomer();
+        UsageEvent expired = TestEvents.openAi(customer, Instant.parse("2001-03-31T23:59:59Z"), "0.01");
+        UsageEvent kept = TestEvents.openAi(customer, Instant.parse("2001-04-01T00:00:00Z"), "0.01");
+        TestEvents.publish(expired);
+        TestEvents.publish(kept);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().get("/usage-logs/{id}", expired.eventId()).then().statusCode(200);
+            given().get("/usage-logs/{id}", kept.eventId()).then().statusCode(200);
+        });
+
+        assertEquals(1, retention.purgeBefore(Instant.parse("2001-04-01T00:00:00Z")));
+
+        given().get("/usage-logs/{id}", expired.eventId()).then().statusCode(404);
+        given().get("/usage-logs/{id}", kept.eventId()).then().statusCode(200);
+    }
+}
