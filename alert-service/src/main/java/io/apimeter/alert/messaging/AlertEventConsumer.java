@@ -1,0 +1,45 @@
+package io.apimeter.alert.messaging;
+
+import io.apimeter.alert.config.AlertConfig;
+import io.apimeter.alert.service.AlertService;
+import io.apimeter.common.messaging.Retrying;
+import io.apimeter.events.AlertEvent;
+import io.apimeter.events.Channels;
+import io.apimeter.events.EventFormatException;
+import io.apimeter.events.EventJson;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Stores each alert event with its notifications. The record is acknowledged (and its offset later
+ * committed) only once the transaction has committed; an invalid record or one that keeps failing is
+ * nacked and goes to {@code alert-events-dlq}.
+ */
+@ApplicationScoped
+public class AlertEventConsumer {
+    private static final Logger LOG = Logger.getLogger(AlertEventConsumer.class);
+
+    private final AlertService alerts;
+    private final AlertConfig config;
+
+    public AlertEventConsumer(AlertService alerts, AlertConfig config) {
+        this.alerts = alerts;
+        this.config = config;
+    }
+
+    @Incoming(Channels.ALERT_EVENTS_IN)
+    @Blocking
+    public void consume(String payload) {
+        AlertEvent event;
+        try {
+            event = EventJson.readAlertEvent(payload);
+        } catch (EventFormatException e) {
+            LOG.warnf("invalid alert event sent to the dead-letter topic: %s", e.getMessage());
+            throw e;
+        }
+        Retrying.run("storing alert event " + event.eventId(), config.applyAttempts(), config.applyBackoff(),
+                () -> alerts.store(event));
+    }
+}

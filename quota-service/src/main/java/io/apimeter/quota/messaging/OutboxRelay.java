@@ -1,0 +1,153 @@
+package io.apimeter.quota.messaging;
+
+import io.apimeter.events.Channels;
+import io.apimeter.events.CloudEventHeaders;
+import io.apimeter.events.Topics;
+import io.apimeter.quota.config.QuotaConfig;
+import io.apimeter.quota.entity.OutboxEntry;
+import io.apimeter.quota.service.Outbox;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes outbox rows to Kafka in id order and marks them sent once the broker has acknowledged them.
+ * Rows are claimed with {@code for update skip locked}, so several replicas never send the same row at
+ * the same time. A failed send stops the run and leaves that row and the ones after it for the next run:
+ * delivery is at least once, and consumers are idempotent on the event id.
+ *
+ * <p>A run starts right after each commit that wrote to the outbox, and on a schedule for what is left
+ * (rows of a failed send, rows of a replica that stopped). Runs of one replica never overlap: a single
+ * thread performs them, so rows leave in id order.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    static final String SOURCE = "apimeter/quota-service";
+
+    private final EntityManager em;
+    private final MutinyEmitter<String> alertEvents;
+    private final QuotaConfig config;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "outbox-relay");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean runQueued = new AtomicBoolean();
+
+    public OutboxRelay(EntityManager em, @Channel(Channels.ALERT_EVENTS_OUT) MutinyEmitter<String> alertEvents,
+                       QuotaConfig config) {
+        this.em = em;
+        this.alertEvents = alertEvents;
+        this.config = config;
+    }
+
+    @Scheduled(identity = "outbox-relay", every = "${apimeter.quota.outbox-interval:1s}",
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void relayOnSchedule() {
+        requestRun();
+    }
+
+    void relayAfterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Written written) {
+        requestRun();
+    }
+
+    /** Queues one relay run unless one is queued already. */
+    public void requestRun() {
+        if (!runQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            worker.execute(() -> {
+                runQueued.set(false);
+                try {
+                    relayPending();
+                } catch (RuntimeException e) {
+                    LOG.warnf("outbox relay run failed, will retry: %s", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            runQueued.set(false); // shutting down
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    /** Sends pending rows batch by batch until none is left or a send fails; returns how many were sent. */
+    public int relayPending() {
+        int total = 0;
+        while (true) {
+            BatchResult batch = QuarkusTransaction.requiringNew().call(this::relayBatch);
+            total += batch.sent();
+            if (batch.failed() || batch.sent() < config.outboxBatchSize()) {
+                return total;
+            }
+        }
+    }
+
+    private BatchResult relayBatch() {
+        @SuppressWarnings("unchecked")
+        List<OutboxEntry> entries = em.createNativeQuery(
+                        "select * from outbox where sent_at is null order by id limit :n for update skip locked",
+                        OutboxEntry.class)
+                .setParameter("n", config.outboxBatchSize())
+                .getResultList();
+        int sent = 0;
+        for (OutboxEntry entry : entries) {
+            try {
+                send(entry);
+                entry.sentAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                sent++;
+            } catch (RuntimeException e) {
+                entry.attempts++;
+                entry.lastError = clip(e.toString());
+                LOG.warnf("could not publish outbox row %d (event %s) to %s, will retry: %s", entry.id, entry.eventId,
+                        entry.topic, e.toString());
+                return new BatchResult(sent, true);
+            }
+        }
+        return new BatchResult(sent, false);
+    }
+
+    private void send(OutboxEntry entry) {
+        if (!Topics.ALERT_EVENTS.equals(entry.topic)) {
+            throw new IllegalStateException("no channel publishes to topic " + entry.topic);
+        }
+        RecordHeaders headers = new RecordHeaders();
+        CloudEventHeaders.of(entry.eventId, entry.eventType, SOURCE, entry.occurredAt, entry.messageKey)
+                .forEach(headers::add);
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(entry.messageKey)
+                .withHeaders(headers)
+                .build();
+        alertEvents.sendMessage(Message.of(entry.payload).addMetadata(metadata))
+                .await().atMost(config.outboxSendTimeout());
+    }
+
+    private static String clip(String text) {
+        return text.length() <= 500 ? text : text.substring(0, 500);
+    }
+
+    private record BatchResult(int sent, boolean failed) {
+    }
+}

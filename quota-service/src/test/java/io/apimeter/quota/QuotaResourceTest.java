@@ -1,0 +1,183 @@
+package io.apimeter.quota;
+
+import static io.apimeter.quota.QuotaTestKafka.elevenlabs;
+import static io.apimeter.quota.QuotaTestKafka.newCustomer;
+import static io.apimeter.quota.QuotaTestKafka.openai;
+import static io.apimeter.quota.QuotaTestKafka.send;
+import static io.apimeter.quota.QuotaTestKafka.smartflo;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.apimeter.testkit.ApimeterTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@QuarkusTest
+@WithTestResource(value = ApimeterTestResource.class,
+        initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "quota"))
+class QuotaResourceTest {
+
+    @Test
+    void shouldStoreAQuotaAndAnswerItWithMoneyAsStrings() {
+        String customer = newCustomer();
+        given().contentType(ContentType.JSON)
+                .body("{\"openaiTokens\": 1000000, \"elevenlabsCharacters\": null, \"smartfloMinutes\": 12.5,"
+                        + " \"totalCostUsd\": \"100\", \"requestsPerMinute\": 60, \"warnAtPercent\": 75,"
+                        + " \"enforcement\": \"BLOCK\"}")
+                .when().put("/quotas/{id}", customer)
+                .then().statusCode(200)
+                .body("customerId", equalTo(customer))
+                .body("openaiTokens", equalTo(1000000))
+                .body("elevenlabsCharacters", nullValue())
+                .body("smartfloMinutes", equalTo("12.5"))
+                .body("totalCostUsd", equalTo("100"))
+                .body("requestsPerMinute", equalTo(60))
+                .body("warnAtPercent", equalTo(75))
+                .body("enforcement", equalTo("BLOCK"))
+                .body("updatedAt", notNullValue());
+
+        given().when().get("/quotas/{id}", customer)
+                .then().statusCode(200)
+                .body("openaiTokens", equalTo(1000000))
+                .body("smartfloMinutes", equalTo("12.5"))
+                .body("totalCostUsd", equalTo("100"))
+                .body("enforcement", equalTo("BLOCK"));
+    }
+
+    @Test
+    void shouldTreatMissingLimitsAsUnlimitedWithDefaults() {
+        String customer = newCustomer();
+        given().contentType(ContentType.JSON).body("{\"openaiTokens\": 5}")
+                .when().put("/quotas/{id}", customer).then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{}")
+                .when().put("/quotas/{id}", customer)
+                .then().statusCode(200)
+                .body("openaiTokens", nullValue())
+                .body("totalCostUsd", nullValue())
+                .body("warnAtPercent", equalTo(80))
+                .body("enforcement", equalTo("ALERT_ONLY"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"openaiTokens\": -1}|invalid_openaiTokens|openaiTokens",
+            "{\"openaiTokens\": 1.5}|invalid_openaiTokens|openaiTokens",
+            "{\"elevenlabsCharacters\": \"many\"}|invalid_elevenlabsCharacters|elevenlabsCharacters",
+            "{\"smartfloMinutes\": true}|invalid_smartfloMinutes|smartfloMinutes",
+            "{\"totalCostUsd\": \"-0.01\"}|invalid_totalCostUsd|totalCostUsd",
+            "{\"totalCostUsd\": \"1e400\"}|invalid_totalCostUsd|totalCostUsd",
+            "{\"requestsPerMinute\": 3000000000}|invalid_requestsPerMinute|requestsPerMinute",
+            "{\"warnAtPercent\": 0}|invalid_warnAtPercent|warnAtPercent",
+            "{\"warnAtPercent\": 100}|invalid_warnAtPercent|warnAtPercent",
+            "{\"enforcement\": \"SOMETIMES\"}|invalid_enforcement|enforcement",
+            "{\"openAiTokens\": 1000}|unknown_field|openAiTokens",
+            "[1, 2]|invalid_body|JSON object",
+    })
+    void shouldRejectAnInvalidQuotaWithTheFieldNamed(String body, String code, String field) {
+        String customer = newCustomer();
+        given().contentType(ContentType.JSON).body(body)
+                .when().put("/quotas/{id}", customer)
+                .then().statusCode(400)
+                .contentType(ContentType.JSON)
+                .body("code", equalTo(code))
+                .body("message", containsString(field));
+        given().when().get("/quotas/{id}", customer).then().statusCode(404);
+    }
+
+    @Test
+    void shouldAnswerMalformedJsonWithA400JsonError() {
+        given().contentType(ContentType.JSON).body("{\"openaiTokens\": ")
+                .when().put("/quotas/{id}", newCustomer())
+                .then().statusCode(400)
+                .contentType(ContentType.JSON)
+                .body("code", notNullValue())
+                .body("message", notNullValue());
+    }
+
+    @Test
+    void shouldRejectAnInvalidCustomerIdOrMonth() {
+        given().contentType(ContentType.JSON).body("{}")
+                .when().put("/quotas/{id}", "bad id!")
+                .then().statusCode(400).body("code", equalTo("invalid_customerId"));
+        given().queryParam("month", "2025-13")
+                .when().get("/quotas/{id}/status", newCustomer())
+                .then().statusCode(400).body("code", equalTo("invalid_month"));
+    }
+
+    @Test
+    void shouldAnswer404ForACustomerWithoutQuota() {
+        given().when().get("/quotas/{id}", newCustomer())
+                .then().statusCode(404)
+                .contentType(ContentType.JSON)
+                .body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void shouldReportZerosForACustomerWithNothing() {
+        String customer = newCustomer();
+        given().when().get("/quotas/{id}/status", customer)
+                .then().statusCode(200)
+                .body("customerId", equalTo(customer))
+                .body("month", equalTo(YearMonth.now(ZoneOffset.UTC).toString()))
+                .body("costUsd", equalTo("0"))
+                .body("calls", equalTo(0))
+                .body("dimensions", hasSize(4))
+                .body("dimensions.dimension", org.hamcrest.Matchers.contains("OPENAI_TOKENS",
+                        "ELEVENLABS_CHARACTERS", "SMARTFLO_MINUTES", "TOTAL_COST_USD"))
+                .body("dimensions.used", org.hamcrest.Matchers.everyItem(equalTo("0")))
+                .body("dimensions.limit", org.hamcrest.Matchers.everyItem(nullValue()))
+                .body("dimensions.percent", org.hamcrest.Matchers.everyItem(nullValue()))
+                .body("dimensions.enforcement", org.hamcrest.Matchers.everyItem(equalTo("ALERT_ONLY")));
+    }
+
+    @Test
+    void shouldReportUsageWithoutQuotaAndPercentOnceLimitsAreSet() {
+        String customer = newCustomer();
+        Instant at = Instant.parse("2025-03-10T12:00:00Z");
+        send(openai(customer, 1234, at));
+        send(elevenlabs(customer, 500, at));
+        send(smartflo(customer, 90, "0.03", at));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(customer, "2025-03")
+                .body("calls", equalTo(3))
+                .body("costUsd", equalTo("0.07"))
+                .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.used", equalTo("1234"))
+                .body("dimensions.find { it.dimension == 'ELEVENLABS_CHARACTERS' }.used", equalTo("500"))
+                .body("dimensions.find { it.dimension == 'SMARTFLO_MINUTES' }.used", equalTo("1.5"))
+                .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.used", equalTo("0.07"))
+                .body("dimensions.limit", org.hamcrest.Matchers.everyItem(nullValue())));
+
+        given().contentType(ContentType.JSON)
+                .body("{\"openaiTokens\": 10000, \"elevenlabsCharacters\": 0, \"smartfloMinutes\": \"4.5\","
+                        + " \"totalCostUsd\": 0.21}")
+                .when().put("/quotas/{id}", customer).then().statusCode(200);
+        status(customer, "2025-03")
+                .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.limit", equalTo("10000"))
+                .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.percent", equalTo("12.34"))
+                .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.exceeded", equalTo(false))
+                .body("dimensions.find { it.dimension == 'ELEVENLABS_CHARACTERS' }.percent", nullValue())
+                .body("dimensions.find { it.dimension == 'ELEVENLABS_CHARACTERS' }.exceeded", equalTo(true))
+                .body("dimensions.find { it.dimension == 'SMARTFLO_MINUTES' }.percent", equalTo("33.33"))
+                .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.limit", equalTo("0.21"))
+                .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.percent", equalTo("33.33"));
+    }
+
+    private static io.restassured.response.ValidatableResponse status(String customer, String month) {
+        return given().queryParam("month", month)
+                .when().get("/quotas/{id}/status", customer)
+                .then().statusCode(200);
+    }
+}

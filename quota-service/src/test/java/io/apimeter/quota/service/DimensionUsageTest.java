@@ -1,0 +1,102 @@
+package io.apimeter.quota.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.apimeter.events.AlertType;
+import io.apimeter.events.QuotaDimension;
+import java.math.BigDecimal;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DimensionUsageTest {
+
+    private static DimensionUsage tokens(long used, Long limit) {
+        return new DimensionUsage(QuotaDimension.OPENAI_TOKENS, BigDecimal.valueOf(used),
+                limit == null ? null : BigDecimal.valueOf(limit));
+    }
+
+    @Test
+    void shouldCallForNothingBelowTheWarningPercent() {
+        assertEquals(List.of(), tokens(799, 1000L).due(80));
+    }
+
+    @Test
+    void shouldWarnExactlyAtTheWarningPercent() {
+        assertEquals(List.of(AlertType.WARNING), tokens(800, 1000L).due(80));
+        assertEquals(List.of(AlertType.WARNING), tokens(999, 1000L).due(80));
+    }
+
+    @Test
+    void shouldCallForWarningThenExceededAtOrAboveTheLimit() {
+        assertEquals(List.of(AlertType.WARNING, AlertType.EXCEEDED), tokens(1000, 1000L).due(80));
+        assertEquals(List.of(AlertType.WARNING, AlertType.EXCEEDED), tokens(5000, 1000L).due(99));
+    }
+
+    @Test
+    void shouldHonourACustomWarningPercent() {
+        assertEquals(List.of(AlertType.WARNING), tokens(500, 1000L).due(50));
+        assertEquals(List.of(), tokens(500, 1000L).due(51));
+    }
+
+    @Test
+    void shouldNeverAlertWhenUnlimited() {
+        DimensionUsage unlimited = tokens(1_000_000, null);
+        assertEquals(List.of(), unlimited.due(80));
+        assertNull(unlimited.percent());
+        assertFalse(unlimited.exceeded());
+    }
+
+    @Test
+    void shouldTreatAnyUsageAgainstAZeroLimitAsExceededWithoutPercent() {
+        DimensionUsage zero = tokens(1, 0L);
+        assertEquals(List.of(AlertType.WARNING, AlertType.EXCEEDED), zero.due(80));
+        assertTrue(zero.exceeded());
+        assertNull(zero.percent());
+        assertEquals(List.of(), tokens(0, 0L).due(80));
+    }
+
+    @Test
+    void shouldCompareSmartfloMinutesOnExactSeconds() {
+        DimensionUsage fortyEightSeconds = new DimensionUsage(QuotaDimension.SMARTFLO_MINUTES, BigDecimal.valueOf(48),
+                BigDecimal.ONE);
+        assertEquals(List.of(AlertType.WARNING), fortyEightSeconds.due(80));
+        assertEquals(new BigDecimal("0.8"), fortyEightSeconds.used());
+        DimensionUsage fortySevenSeconds = new DimensionUsage(QuotaDimension.SMARTFLO_MINUTES, BigDecimal.valueOf(47),
+                BigDecimal.ONE);
+        assertEquals(List.of(), fortySevenSeconds.due(80));
+        assertEquals(new BigDecimal("78.33"), fortySevenSeconds.percent());
+        assertEquals(new BigDecimal("0.783333"), fortySevenSeconds.used());
+    }
+
+    @Test
+    void shouldRoundPercentHalfUpToTwoDecimals() {
+        assertEquals(new BigDecimal("66.67"), tokens(2, 3L).percent());
+        assertEquals(new BigDecimal("80.50"), tokens(805_000, 1_000_000L).percent());
+        assertEquals(new BigDecimal("0.01"), tokens(5, 100_000L).percent());
+    }
+
+    @Test
+    void shouldNotWarnWhenOnlyTheRoundedPercentReachesTheThreshold() {
+        DimensionUsage almost = tokens(79_999, 100_000L);
+        assertEquals(new BigDecimal("80.00"), almost.percent());
+        assertEquals(List.of(), almost.due(80));
+    }
+
+    @Test
+    void shouldDescribeAnAlertInOneReadableSentence() {
+        assertEquals("acme has used 80.5% of its monthly OpenAI token limit (805,000 of 1,000,000 tokens)",
+                AlertMessages.describe("acme", AlertType.WARNING, tokens(805_000, 1_000_000L)));
+        assertEquals("acme has exceeded its monthly ElevenLabs character limit: 120% used (1,200 of 1,000 characters)",
+                AlertMessages.describe("acme", AlertType.EXCEEDED, new DimensionUsage(
+                        QuotaDimension.ELEVENLABS_CHARACTERS, BigDecimal.valueOf(1200), BigDecimal.valueOf(1000))));
+        assertEquals("acme has used 90.06% of its monthly cost limit ($90.057 of $100.00)",
+                AlertMessages.describe("acme", AlertType.WARNING, new DimensionUsage(QuotaDimension.TOTAL_COST_USD,
+                        new BigDecimal("90.057"), new BigDecimal("100"))));
+        assertEquals("acme has exceeded its monthly Smartflo minute limit (0.5 of 0 minutes)",
+                AlertMessages.describe("acme", AlertType.EXCEEDED, new DimensionUsage(QuotaDimension.SMARTFLO_MINUTES,
+                        BigDecimal.valueOf(30), BigDecimal.ZERO)));
+    }
+}
