@@ -1,9 +1,7 @@
 package io.apimeter.alert;
 
-import static io.apimeter.alert.AlertTestKafka.client;
-import static io.apimeter.alert.AlertTestKafka.newCustomer;
-import static io.apimeter.alert.AlertTestKafka.send;
-import static io.apimeter.alert.AlertTestKafka.warning;
+import static io.apimeter.alert.AlertTestEvents.warning;
+import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.apimeter.events.AlertEvent;
 import io.apimeter.events.Topics;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "alert"))
 @WithTestResource(MailServerTestResource.class)
 class AlertEventsDeadLetterTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     @Test
     void shouldSendInvalidRecordsToTheDeadLetterTopicAndGoOn() {
@@ -34,13 +34,13 @@ class AlertEventsDeadLetterTest {
         String notJson = "<alert/>";
         String noType = "{\"eventId\": \"" + UUID.randomUUID() + "\", \"customerId\": \"" + customer
                 + "\", \"message\": \"m\", \"occurredAt\": \"2026-11-01T00:00:00Z\"}";
-        client().send(Topics.ALERT_EVENTS, customer, notJson);
-        client().send(Topics.ALERT_EVENTS, customer, noType);
+        KAFKA.send(Topics.ALERT_EVENTS, customer, notJson);
+        KAFKA.send(Topics.ALERT_EVENTS, customer, noType);
         AlertEvent valid = warning(customer, Instant.parse("2026-11-02T00:00:00Z"));
-        send(valid);
+        KAFKA.publish(valid);
 
-        List<ConsumerRecord<String, String>> dead = client().read(Topics.ALERT_EVENTS_DLQ,
-                r -> customer.equals(r.key()), records -> records.size() >= 2, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.ALERT_EVENTS_DLQ, customer,
+                records -> records.size() >= 2, Duration.ofSeconds(30));
         assertEquals(List.of(notJson, noType), dead.stream().map(ConsumerRecord::value).toList());
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()

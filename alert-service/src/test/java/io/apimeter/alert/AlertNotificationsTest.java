@@ -1,9 +1,8 @@
 package io.apimeter.alert;
 
-import static io.apimeter.alert.AlertTestKafka.exceeded;
-import static io.apimeter.alert.AlertTestKafka.newCustomer;
-import static io.apimeter.alert.AlertTestKafka.send;
-import static io.apimeter.alert.AlertTestKafka.warning;
+import static io.apimeter.alert.AlertTestEvents.exceeded;
+import static io.apimeter.alert.AlertTestEvents.warning;
+import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.apimeter.events.AlertEvent;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "alert"))
 @WithTestResource(MailServerTestResource.class)
 class AlertNotificationsTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
     private static final List<String> ADMINS = List.of("ops@apimeter.test", "finance@apimeter.test");
     private static final List<String> ADMINS_SORTED = ADMINS.stream().sorted().toList();
 
@@ -38,7 +39,7 @@ class AlertNotificationsTest {
     void shouldStoreAnAlertAndMailEachAdminOnce() throws Exception {
         String customer = newCustomer();
         AlertEvent alert = warning(customer, Instant.parse("2026-11-20T10:15:30Z"));
-        send(alert);
+        KAFKA.publish(alert);
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
                 .queryParam("customerId", customer)
@@ -79,11 +80,11 @@ class AlertNotificationsTest {
     void shouldNeitherStoreNorMailARedeliveredAlertAgain() {
         String customer = newCustomer();
         AlertEvent alert = warning(customer, Instant.parse("2026-11-21T08:00:00Z"));
-        send(alert);
-        send(alert);
+        KAFKA.publish(alert);
+        KAFKA.publish(alert);
         // Same partition, so handled after the redelivery: once its mails are out, any duplicate's would be too.
         AlertEvent later = exceeded(customer, Instant.parse("2026-11-21T09:00:00Z"));
-        send(later);
+        KAFKA.publish(later);
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 MailServer.messagesAbout("EXCEEDED: " + customer).size() == ADMINS.size());
@@ -101,7 +102,7 @@ class AlertNotificationsTest {
         AlertEvent alert = exceeded(customer, Instant.parse("2026-11-22T12:00:00Z"));
         MailServer.stop();
         try {
-            send(alert);
+            KAFKA.publish(alert);
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
                     .when().get("/alerts/{id}", alert.eventId())
                     .then().statusCode(200)

@@ -1,9 +1,8 @@
 package io.apimeter.alert;
 
-import static io.apimeter.alert.AlertTestKafka.exceeded;
-import static io.apimeter.alert.AlertTestKafka.newCustomer;
-import static io.apimeter.alert.AlertTestKafka.send;
-import static io.apimeter.alert.AlertTestKafka.warning;
+import static io.apimeter.alert.AlertTestEvents.exceeded;
+import static io.apimeter.alert.AlertTestEvents.warning;
+import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -13,6 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import io.apimeter.events.AlertEvent;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,14 +30,15 @@ import org.junit.jupiter.params.provider.CsvSource;
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "alert"))
 @WithTestResource(MailServerTestResource.class)
 class AlertResourceTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     @Test
     void shouldListNewestFirstFilterAndMoveAlertsThroughSeenAndResolved() {
         String customer = newCustomer();
         AlertEvent older = warning(customer, Instant.parse("2026-11-10T10:00:00Z"));
         AlertEvent newer = exceeded(customer, Instant.parse("2026-11-12T10:00:00Z"));
-        send(older);
-        send(newer);
+        KAFKA.publish(older);
+        KAFKA.publish(newer);
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
                 .queryParam("customerId", customer)
                 .when().get("/alerts")

@@ -1,13 +1,14 @@
 package io.apimeter.quota;
 
 import static io.apimeter.quota.QuotaTestKafka.alertRecords;
+import static io.apimeter.quota.QuotaTestKafka.alerts;
 import static io.apimeter.quota.QuotaTestKafka.alertsUntil;
 import static io.apimeter.quota.QuotaTestKafka.elevenlabs;
-import static io.apimeter.quota.QuotaTestKafka.newCustomer;
 import static io.apimeter.quota.QuotaTestKafka.of;
 import static io.apimeter.quota.QuotaTestKafka.openai;
-import static io.apimeter.quota.QuotaTestKafka.send;
+import static io.apimeter.quota.QuotaTestKafka.parse;
 import static io.apimeter.quota.QuotaTestKafka.smartflo;
+import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.apimeter.events.AlertEvent;
 import io.apimeter.events.AlertType;
-import io.apimeter.events.EventJson;
 import io.apimeter.events.QuotaDimension;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.ApimeterTestResource;
@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "quota"))
 class QuotaAlertsTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
     private static final Instant JAN = Instant.parse("2025-01-15T10:00:00Z");
     private static final Instant FEB = Instant.parse("2025-02-03T08:30:00Z");
 
@@ -50,13 +51,13 @@ class QuotaAlertsTest {
         UsageEvent ninety = openai(customer, 100, JAN.plusSeconds(2));
         UsageEvent hundred = openai(customer, 100, JAN.plusSeconds(3));
         UsageEvent beyond = openai(customer, 50, JAN.plusSeconds(4));
-        List.of(half, eighty, ninety, hundred, beyond).forEach(QuotaTestKafka::send);
+        List.of(half, eighty, ninety, hundred, beyond).forEach(KAFKA::publish);
         // A later crossing of another dimension: once it is out, every earlier alert is out too.
-        send(elevenlabs(customer, 100, JAN.plusSeconds(5)));
+        KAFKA.publish(elevenlabs(customer, 100, JAN.plusSeconds(5)));
 
         List<ConsumerRecord<String, String>> records = alertRecords(customer, alerts -> alerts.stream()
                 .anyMatch(a -> a.dimension() == QuotaDimension.ELEVENLABS_CHARACTERS && a.type() == AlertType.EXCEEDED));
-        List<AlertEvent> alerts = records.stream().map(r -> EventJson.readAlertEvent(r.value())).toList();
+        List<AlertEvent> alerts = parse(records);
         List<AlertEvent> tokens = of(alerts, QuotaDimension.OPENAI_TOKENS);
         assertEquals(List.of(AlertType.WARNING, AlertType.EXCEEDED), tokens.stream().map(AlertEvent::type).toList());
 
@@ -94,7 +95,7 @@ class QuotaAlertsTest {
         String customer = newCustomer();
         putQuota(customer, "{\"smartfloMinutes\": \"10\", \"totalCostUsd\": \"1.00\"}");
         UsageEvent call = smartflo(customer, 600, "1.5", JAN);
-        send(call);
+        KAFKA.publish(call);
 
         List<AlertEvent> alerts = alertsUntil(customer, AlertType.EXCEEDED, QuotaDimension.TOTAL_COST_USD);
         assertEquals(List.of("SMARTFLO_MINUTES/WARNING", "SMARTFLO_MINUTES/EXCEEDED", "TOTAL_COST_USD/WARNING",
@@ -112,13 +113,13 @@ class QuotaAlertsTest {
         String customer = newCustomer();
         putQuota(customer, "{\"openaiTokens\": 1000}");
         UsageEvent first = openai(customer, 850, JAN);
-        send(first);
+        KAFKA.publish(first);
         alertsUntil(customer, AlertType.WARNING, QuotaDimension.OPENAI_TOKENS);
 
-        send(first);
-        send(first);
+        KAFKA.publish(first);
+        KAFKA.publish(first);
         // Same partition, so applied after the redeliveries.
-        send(openai(customer, 200, JAN.plusSeconds(60)));
+        KAFKA.publish(openai(customer, 200, JAN.plusSeconds(60)));
 
         List<AlertEvent> alerts = alertsUntil(customer, AlertType.EXCEEDED, QuotaDimension.OPENAI_TOKENS);
         assertEquals(List.of(AlertType.WARNING, AlertType.EXCEEDED), alerts.stream().map(AlertEvent::type).toList());
@@ -133,8 +134,8 @@ class QuotaAlertsTest {
     void shouldStartEachMonthAtZero() {
         String customer = newCustomer();
         putQuota(customer, "{\"openaiTokens\": 1000}");
-        send(openai(customer, 900, JAN));
-        send(openai(customer, 100, FEB));
+        KAFKA.publish(openai(customer, 900, JAN));
+        KAFKA.publish(openai(customer, 100, FEB));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(customer, "2025-02")
                 .body("calls", equalTo(1))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.used", equalTo("100"))
@@ -143,7 +144,7 @@ class QuotaAlertsTest {
                 .body("calls", equalTo(1))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.used", equalTo("900"));
 
-        send(openai(customer, 700, FEB.plusSeconds(60)));
+        KAFKA.publish(openai(customer, 700, FEB.plusSeconds(60)));
         List<AlertEvent> alerts = alerts(customer, list -> list.stream().anyMatch(a -> "2025-02".equals(a.month())));
         assertEquals(List.of("2025-01/WARNING", "2025-02/WARNING"),
                 alerts.stream().map(a -> a.month() + "/" + a.type()).toList());
@@ -154,7 +155,7 @@ class QuotaAlertsTest {
     void shouldFireDueAlertsWhenALimitIsLoweredBelowUsage() {
         String customer = newCustomer();
         Instant now = Instant.now();
-        send(openai(customer, 500, now));
+        KAFKA.publish(openai(customer, 500, now));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(customer, null)
                 .body("calls", equalTo(1))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.limit", equalTo(null)));
@@ -169,14 +170,10 @@ class QuotaAlertsTest {
 
         // Saving the same limits again fires nothing new; a later crossing shows that all earlier alerts are out.
         putQuota(customer, "{\"openaiTokens\": 400, \"elevenlabsCharacters\": 5}");
-        send(elevenlabs(customer, 10, now));
+        KAFKA.publish(elevenlabs(customer, 10, now));
         List<AlertEvent> all = alertsUntil(customer, AlertType.EXCEEDED, QuotaDimension.ELEVENLABS_CHARACTERS);
         assertEquals(2, of(all, QuotaDimension.OPENAI_TOKENS).size());
         assertEquals(2, of(all, QuotaDimension.ELEVENLABS_CHARACTERS).size());
-    }
-
-    private static List<AlertEvent> alerts(String customer, java.util.function.Predicate<List<AlertEvent>> done) {
-        return QuotaTestKafka.alerts(customer, done);
     }
 
     private static void putQuota(String customer, String body) {

@@ -1,10 +1,9 @@
 package io.apimeter.quota;
 
 import static io.apimeter.quota.QuotaTestKafka.elevenlabs;
-import static io.apimeter.quota.QuotaTestKafka.newCustomer;
 import static io.apimeter.quota.QuotaTestKafka.openai;
-import static io.apimeter.quota.QuotaTestKafka.send;
 import static io.apimeter.quota.QuotaTestKafka.smartflo;
+import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -13,6 +12,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "quota"))
 class QuotaResourceTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     @Test
     void shouldStoreAQuotaAndAnswerItWithMoneyAsStrings() {
@@ -148,9 +149,9 @@ class QuotaResourceTest {
     void shouldReportUsageWithoutQuotaAndPercentOnceLimitsAreSet() {
         String customer = newCustomer();
         Instant at = Instant.parse("2025-03-10T12:00:00Z");
-        send(openai(customer, 1234, at));
-        send(elevenlabs(customer, 500, at));
-        send(smartflo(customer, 90, "0.03", at));
+        KAFKA.publish(openai(customer, 1234, at));
+        KAFKA.publish(elevenlabs(customer, 500, at));
+        KAFKA.publish(smartflo(customer, 90, "0.03", at));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(customer, "2025-03")
                 .body("calls", equalTo(3))
                 .body("costUsd", equalTo("0.07"))

@@ -2,7 +2,6 @@ package io.apimeter.quota;
 
 import io.apimeter.events.AlertEvent;
 import io.apimeter.events.AlertType;
-import io.apimeter.events.CloudEventHeaders;
 import io.apimeter.events.Cost;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.Outcome;
@@ -12,34 +11,17 @@ import io.apimeter.events.Topics;
 import io.apimeter.events.Usage;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.KafkaTestClient;
-import io.apimeter.testkit.SharedInfrastructure;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Puts usage events on the real broker and reads the alerts quota-service publishes. */
+/** Usage events with the quantities a quota test chooses, and the alerts quota-service publishes. */
 final class QuotaTestKafka {
-    private static KafkaTestClient client;
-
     private QuotaTestKafka() {
-    }
-
-    static synchronized KafkaTestClient client() {
-        if (client == null) {
-            client = new KafkaTestClient(SharedInfrastructure.get().kafkaBootstrapServers());
-        }
-        return client;
-    }
-
-    static String newCustomer() {
-        return "c-" + UUID.randomUUID();
     }
 
     static UsageEvent openai(String customerId, long tokens, Instant occurredAt) {
@@ -63,18 +45,11 @@ final class QuotaTestKafka {
                 120, 200, Outcome.SUCCESS, usage, Cost.of(new BigDecimal(cost), "price-1", 1));
     }
 
-    static void send(UsageEvent event) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        CloudEventHeaders.of(event, "apimeter/test").forEach((name, value) ->
-                headers.put(name, new String(value, StandardCharsets.UTF_8)));
-        client().send(Topics.USAGE_EVENTS, event.customerId(), EventJson.write(event), headers);
-    }
-
     /** The customer's alert records, read until {@code done} holds for them (or 30 seconds pass). */
     static List<ConsumerRecord<String, String>> alertRecords(String customerId,
                                                              Predicate<List<AlertEvent>> done) {
-        return client().read(Topics.ALERT_EVENTS, r -> customerId.equals(r.key()),
-                records -> done.test(parse(records)), Duration.ofSeconds(30));
+        return KafkaTestClient.shared().readKey(Topics.ALERT_EVENTS, customerId, records -> done.test(parse(records)),
+                Duration.ofSeconds(30));
     }
 
     static List<AlertEvent> alerts(String customerId, Predicate<List<AlertEvent>> done) {
@@ -90,7 +65,7 @@ final class QuotaTestKafka {
         return alerts.stream().filter(a -> a.dimension() == dimension).toList();
     }
 
-    private static List<AlertEvent> parse(List<ConsumerRecord<String, String>> records) {
+    static List<AlertEvent> parse(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(r -> EventJson.readAlertEvent(r.value())).toList();
     }
 }

@@ -1,15 +1,14 @@
 package io.apimeter.quota;
 
-import static io.apimeter.quota.QuotaTestKafka.client;
-import static io.apimeter.quota.QuotaTestKafka.newCustomer;
 import static io.apimeter.quota.QuotaTestKafka.openai;
-import static io.apimeter.quota.QuotaTestKafka.send;
+import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.apimeter.events.Topics;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,18 +23,19 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "quota"))
 class UsageEventsDeadLetterTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     @Test
     void shouldSendInvalidRecordsToTheDeadLetterTopicAndGoOn() {
         String customer = newCustomer();
         String notJson = "this is not an event";
         String noEventId = "{\"customerId\": \"" + customer + "\", \"provider\": \"OPENAI\"}";
-        client().send(Topics.USAGE_EVENTS, customer, notJson);
-        client().send(Topics.USAGE_EVENTS, customer, noEventId);
-        send(openai(customer, 42, Instant.parse("2025-04-01T00:00:00Z")));
+        KAFKA.send(Topics.USAGE_EVENTS, customer, notJson);
+        KAFKA.send(Topics.USAGE_EVENTS, customer, noEventId);
+        KAFKA.publish(openai(customer, 42, Instant.parse("2025-04-01T00:00:00Z")));
 
-        List<ConsumerRecord<String, String>> dead = client().read(Topics.USAGE_EVENTS_DLQ,
-                r -> customer.equals(r.key()), records -> records.size() >= 2, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.USAGE_EVENTS_DLQ, customer,
+                records -> records.size() >= 2, Duration.ofSeconds(30));
         assertEquals(List.of(notJson, noEventId), dead.stream().map(ConsumerRecord::value).toList());
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()

@@ -2,9 +2,9 @@ package io.apimeter.aggregation.messaging;
 
 import io.apimeter.aggregation.config.AggregationConfig;
 import io.apimeter.aggregation.service.UsageAggregator;
+import io.apimeter.common.messaging.DeadLetters;
 import io.apimeter.common.messaging.Retrying;
 import io.apimeter.events.Channels;
-import io.apimeter.events.EventFormatException;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.micrometer.core.instrument.Counter;
@@ -41,14 +41,7 @@ public class UsageEventConsumer {
     @Incoming(Channels.USAGE_EVENTS_IN)
     @Blocking
     public void consume(String payload) {
-        UsageEvent event;
-        try {
-            event = EventJson.readUsageEvent(payload);
-        } catch (EventFormatException e) {
-            rejected.increment();
-            LOG.warnf("not a valid usage event, sending it to the dead-letter topic: %s", e.getMessage());
-            throw e;
-        }
+        UsageEvent event = DeadLetters.parse(payload, "usage event", EventJson::readUsageEvent, rejected::increment);
         boolean added = Retrying.apply("adding usage event " + event.eventId() + " to the totals",
                 config.applyAttempts(), config.applyBackoff(), () -> aggregator.apply(event, Instant.now()));
         (added ? applied : duplicates).increment();

@@ -15,6 +15,7 @@ import io.apimeter.events.Topics;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
+import io.apimeter.testkit.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "aggregation"))
 class AggregationConsumerTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     private static void awaitCalls(String customer, String month, int calls) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -38,11 +40,11 @@ class AggregationConsumerTest {
 
     @Test
     void shouldSumEveryQuantityOfTheMonthPerCustomerAndProvider() {
-        String customer = TestEvents.newCustomer();
-        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-11-02T10:00:00Z"), "0.0570"));
-        TestEvents.publish(TestEvents.elevenLabs(customer, Instant.parse("2026-11-03T10:00:00Z")));
-        TestEvents.publish(TestEvents.smartfloCall(customer, Instant.parse("2026-11-04T10:00:00Z"), 90, "0.03"));
-        TestEvents.publish(TestEvents.failedSmartflo(customer, Instant.parse("2026-11-05T10:00:00Z")));
+        String customer = SampleEvents.newCustomer();
+        KAFKA.publish(SampleEvents.openAi(customer, Instant.parse("2026-11-02T10:00:00Z"), "0.0570"));
+        KAFKA.publish(SampleEvents.elevenLabs(customer, Instant.parse("2026-11-03T10:00:00Z")));
+        KAFKA.publish(TestEvents.smartfloCall(customer, Instant.parse("2026-11-04T10:00:00Z"), 90, "0.03"));
+        KAFKA.publish(SampleEvents.failedSmartflo(customer, Instant.parse("2026-11-05T10:00:00Z")));
         awaitCalls(customer, "2026-11", 4);
 
         given().queryParam("until", "2026-11").get("/summaries/{id}", customer).then()
@@ -85,39 +87,39 @@ class AggregationConsumerTest {
 
     @Test
     void shouldCountARedeliveredEventOnce() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent first = TestEvents.openAi(customer, Instant.parse("2026-11-06T09:00:00Z"), "0.01");
+        String customer = SampleEvents.newCustomer();
+        UsageEvent first = SampleEvents.openAi(customer, Instant.parse("2026-11-06T09:00:00Z"), "0.01");
         UsageEvent copyWithOtherCost = new UsageEvent(first.eventId(), customer, first.apiKeyId(), first.provider(),
                 first.operation(), first.model(), first.pricedModel(), first.occurredAt(), first.latencyMs(),
                 first.httpStatus(), first.outcome(), first.usage(), Cost.of(new BigDecimal("9"), "openai/gpt-4", 1));
-        UsageEvent later = TestEvents.openAi(customer, Instant.parse("2026-11-06T10:00:00Z"), "0.02");
-        TestEvents.publish(first);
-        TestEvents.publish(first);
-        TestEvents.publish(copyWithOtherCost);
-        TestEvents.publish(later);
+        UsageEvent later = SampleEvents.openAi(customer, Instant.parse("2026-11-06T10:00:00Z"), "0.02");
+        KAFKA.publish(first);
+        KAFKA.publish(first);
+        KAFKA.publish(copyWithOtherCost);
+        KAFKA.publish(later);
 
         // Same key, same partition: once the later event counts, the copies have been handled.
         awaitCalls(customer, "2026-11", 2);
         given().queryParam("until", "2026-11").get("/summaries/{id}", customer).then()
                 .body("items[0].costUsd", equalTo("0.03"))
                 .body("items[0].inputTokens", equalTo(2400));
-        List<ConsumerRecord<String, String>> dead = TestEvents.kafka().read(Topics.USAGE_EVENTS_DLQ,
-                r -> customer.equals(r.key()), r -> !r.isEmpty(), Duration.ofSeconds(3));
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.USAGE_EVENTS_DLQ, customer,
+                r -> !r.isEmpty(), Duration.ofSeconds(3));
         assertEquals(List.of(), dead, "a redelivery is not a failure");
     }
 
     @Test
     void shouldSendInvalidRecordsToTheDeadLetterTopicAndGoOn() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent valid = TestEvents.openAi(customer, Instant.parse("2026-11-07T12:00:00Z"), "0.03");
+        String customer = SampleEvents.newCustomer();
+        UsageEvent valid = SampleEvents.openAi(customer, Instant.parse("2026-11-07T12:00:00Z"), "0.03");
         String withoutCustomer = EventJson.write(valid).replace("\"customerId\":\"" + customer + "\",", "");
-        TestEvents.kafka().send(Topics.USAGE_EVENTS, customer, "{not json");
-        TestEvents.kafka().send(Topics.USAGE_EVENTS, customer, withoutCustomer);
-        TestEvents.publish(valid);
+        KAFKA.send(Topics.USAGE_EVENTS, customer, "{not json");
+        KAFKA.send(Topics.USAGE_EVENTS, customer, withoutCustomer);
+        KAFKA.publish(valid);
 
         awaitCalls(customer, "2026-11", 1);
-        List<ConsumerRecord<String, String>> dead = TestEvents.kafka().read(Topics.USAGE_EVENTS_DLQ,
-                r -> customer.equals(r.key()), r -> r.size() >= 2, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.USAGE_EVENTS_DLQ, customer,
+                r -> r.size() >= 2, Duration.ofSeconds(30));
         assertEquals(2, dead.size());
         assertEquals("{not json", dead.get(0).value());
         assertEquals(withoutCustomer, dead.get(1).value());

@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.hasSize;
 
 import io.apimeter.aggregation.TestEvents;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
+import io.apimeter.testkit.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,14 +23,15 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "aggregation"))
 class CustomerHistoryTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     @Test
     void shouldListMonthsWithUsageNewestFirstWithinTheWindow() {
-        String customer = TestEvents.newCustomer();
-        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-04-15T00:00:00Z"), 1, 1, "0.4"));
-        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-06-15T00:00:00Z"), 1, 1, "0.6"));
-        TestEvents.publish(TestEvents.elevenLabs(customer, Instant.parse("2026-11-15T00:00:00Z")));
-        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-11-16T00:00:00Z"), 1, 1, "1.1"));
+        String customer = SampleEvents.newCustomer();
+        KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-04-15T00:00:00Z"), 1, 1, "0.4"));
+        KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-06-15T00:00:00Z"), 1, 1, "0.6"));
+        KAFKA.publish(SampleEvents.elevenLabs(customer, Instant.parse("2026-11-15T00:00:00Z")));
+        KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-11-16T00:00:00Z"), 1, 1, "1.1"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().queryParam("until", "2026-11").queryParam("months", 8).get("/summaries/{id}", customer)
                         .then().statusCode(200).body("items", hasSize(3)));
@@ -49,8 +52,8 @@ class CustomerHistoryTest {
 
     @Test
     void shouldEndTheWindowAtTheCurrentMonthByDefault() {
-        String customer = TestEvents.newCustomer();
-        TestEvents.publish(TestEvents.openAi(customer, Instant.now(), 1, 1, "0.2"));
+        String customer = SampleEvents.newCustomer();
+        KAFKA.publish(TestEvents.openAi(customer, Instant.now(), 1, 1, "0.2"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().queryParam("months", 1).get("/summaries/{id}", customer).then()
                         .statusCode(200).body("items.month", contains(YearMonth.now(ZoneOffset.UTC).toString())));
@@ -58,7 +61,7 @@ class CustomerHistoryTest {
 
     @Test
     void shouldAnswerACustomerWithoutUsageWithNoMonths() {
-        given().get("/summaries/{id}", TestEvents.newCustomer()).then()
+        given().get("/summaries/{id}", SampleEvents.newCustomer()).then()
                 .statusCode(200).body("items", hasSize(0));
     }
 }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.apimeter.aggregation.TestEvents;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
+import io.apimeter.testkit.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "aggregation"))
 class MonthlySummaryTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     private static String row(String customer) {
         return "items.find { it.customerId == '" + customer + "' }";
@@ -30,10 +33,10 @@ class MonthlySummaryTest {
 
     @Test
     void shouldBillByTheUtcMonthAndShowTheChangeFromTheMonthBefore() {
-        String customer = TestEvents.newCustomer();
-        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-10-31T23:59:59Z"), 10, 5, "0.08"));
-        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-11-01T00:00:00Z"), 20, 5, "0.09"));
-        TestEvents.publish(TestEvents.openAi(customer, Instant.parse("2026-11-30T23:59:59.999Z"), 30, 5, "0.01"));
+        String customer = SampleEvents.newCustomer();
+        KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-10-31T23:59:59Z"), 10, 5, "0.08"));
+        KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-11-01T00:00:00Z"), 20, 5, "0.09"));
+        KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-11-30T23:59:59.999Z"), 30, 5, "0.01"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().queryParam("month", "2026-11").get("/summaries").then()
                         .statusCode(200).body(row(customer) + ".calls", equalTo(2)));
@@ -61,19 +64,19 @@ class MonthlySummaryTest {
     void shouldSortByCostCallsOrTokensInEitherOrder() {
         // A month no other test uses, so that the list and its totals are this test's alone.
         String month = "2025-02";
-        String a = "a-" + TestEvents.newCustomer();
-        String b = "b-" + TestEvents.newCustomer();
-        String c = "c-" + TestEvents.newCustomer();
+        String a = "a-" + SampleEvents.newCustomer();
+        String b = "b-" + SampleEvents.newCustomer();
+        String c = "c-" + SampleEvents.newCustomer();
         Instant at = Instant.parse("2025-02-10T12:00:00Z");
         // a: most cost, fewest calls, fewest tokens; b: least cost, most calls; c: most tokens.
-        TestEvents.publish(TestEvents.openAi(a, at, 5, 5, "3"));
+        KAFKA.publish(TestEvents.openAi(a, at, 5, 5, "3"));
         for (int i = 0; i < 3; i++) {
-            TestEvents.publish(TestEvents.openAi(b, at, 5, 5, "0.5"));
+            KAFKA.publish(TestEvents.openAi(b, at, 5, 5, "0.5"));
         }
-        TestEvents.publish(TestEvents.openAi(c, at, 100, 50, "1"));
-        TestEvents.publish(TestEvents.openAi(c, at, 10, 0, "1"));
+        KAFKA.publish(TestEvents.openAi(c, at, 100, 50, "1"));
+        KAFKA.publish(TestEvents.openAi(c, at, 10, 0, "1"));
         // The month before, for the platform's change.
-        TestEvents.publish(TestEvents.openAi(a, Instant.parse("2025-01-31T00:00:00Z"), 1, 1, "4"));
+        KAFKA.publish(TestEvents.openAi(a, Instant.parse("2025-01-31T00:00:00Z"), 1, 1, "4"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().queryParam("month", month).get("/summaries").then()
                         .statusCode(200).body("totals.calls", equalTo(6)));

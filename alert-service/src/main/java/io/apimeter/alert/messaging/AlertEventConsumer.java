@@ -2,15 +2,14 @@ package io.apimeter.alert.messaging;
 
 import io.apimeter.alert.config.AlertConfig;
 import io.apimeter.alert.service.AlertService;
+import io.apimeter.common.messaging.DeadLetters;
 import io.apimeter.common.messaging.Retrying;
 import io.apimeter.events.AlertEvent;
 import io.apimeter.events.Channels;
-import io.apimeter.events.EventFormatException;
 import io.apimeter.events.EventJson;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Stores each alert event with its notifications. The record is acknowledged (and its offset later
@@ -19,8 +18,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class AlertEventConsumer {
-    private static final Logger LOG = Logger.getLogger(AlertEventConsumer.class);
-
     private final AlertService alerts;
     private final AlertConfig config;
 
@@ -32,13 +29,7 @@ public class AlertEventConsumer {
     @Incoming(Channels.ALERT_EVENTS_IN)
     @Blocking
     public void consume(String payload) {
-        AlertEvent event;
-        try {
-            event = EventJson.readAlertEvent(payload);
-        } catch (EventFormatException e) {
-            LOG.warnf("invalid alert event sent to the dead-letter topic: %s", e.getMessage());
-            throw e;
-        }
+        AlertEvent event = DeadLetters.parse(payload, "alert event", EventJson::readAlertEvent);
         Retrying.run("storing alert event " + event.eventId(), config.applyAttempts(), config.applyBackoff(),
                 () -> alerts.store(event));
     }

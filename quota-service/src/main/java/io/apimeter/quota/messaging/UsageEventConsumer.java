@@ -1,8 +1,8 @@
 package io.apimeter.quota.messaging;
 
+import io.apimeter.common.messaging.DeadLetters;
 import io.apimeter.common.messaging.Retrying;
 import io.apimeter.events.Channels;
-import io.apimeter.events.EventFormatException;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.quota.config.QuotaConfig;
@@ -10,7 +10,6 @@ import io.apimeter.quota.service.QuotaService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Applies each usage event to the monthly counters. The record is acknowledged (and its offset later
@@ -19,8 +18,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class UsageEventConsumer {
-    private static final Logger LOG = Logger.getLogger(UsageEventConsumer.class);
-
     private final QuotaService quotas;
     private final QuotaConfig config;
 
@@ -32,13 +29,7 @@ public class UsageEventConsumer {
     @Incoming(Channels.USAGE_EVENTS_IN)
     @Blocking
     public void consume(String payload) {
-        UsageEvent event;
-        try {
-            event = EventJson.readUsageEvent(payload);
-        } catch (EventFormatException e) {
-            LOG.warnf("invalid usage event sent to the dead-letter topic: %s", e.getMessage());
-            throw e;
-        }
+        UsageEvent event = DeadLetters.parse(payload, "usage event", EventJson::readUsageEvent);
         Retrying.run("applying usage event " + event.eventId(), config.applyAttempts(), config.applyBackoff(),
                 () -> quotas.apply(event));
     }

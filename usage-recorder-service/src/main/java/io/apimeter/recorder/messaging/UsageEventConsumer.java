@@ -1,8 +1,8 @@
 package io.apimeter.recorder.messaging;
 
+import io.apimeter.common.messaging.DeadLetters;
 import io.apimeter.common.messaging.Retrying;
 import io.apimeter.events.Channels;
-import io.apimeter.events.EventFormatException;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.recorder.config.RecorderConfig;
@@ -40,14 +40,7 @@ public class UsageEventConsumer {
     @Incoming(Channels.USAGE_EVENTS_IN)
     @Blocking
     public void consume(String payload) {
-        UsageEvent event;
-        try {
-            event = EventJson.readUsageEvent(payload);
-        } catch (EventFormatException e) {
-            rejected.increment();
-            LOG.warnf("not a valid usage event, sending it to the dead-letter topic: %s", e.getMessage());
-            throw e;
-        }
+        UsageEvent event = DeadLetters.parse(payload, "usage event", EventJson::readUsageEvent, rejected::increment);
         boolean inserted = Retrying.apply("recording usage event " + event.eventId(), config.applyAttempts(),
                 config.applyBackoff(), () -> writer.record(event, Instant.now()));
         (inserted ? recorded : duplicates).increment();

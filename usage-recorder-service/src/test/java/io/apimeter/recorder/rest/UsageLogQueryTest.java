@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.apimeter.events.UsageEvent;
-import io.apimeter.recorder.TestEvents;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
+import io.apimeter.testkit.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,9 +29,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "recorder"))
 class UsageLogQueryTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     private static void publishAndWait(String customer, List<UsageEvent> events) {
-        events.forEach(TestEvents::publish);
+        events.forEach(KAFKA::publish);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().queryParam("customerId", customer).queryParam("limit", 500).get("/usage-logs").then()
                         .statusCode(200).body("items", hasSize(events.size())));
@@ -38,10 +40,10 @@ class UsageLogQueryTest {
 
     @Test
     void shouldFilterByProviderOutcomeModelAndTime() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent chat = TestEvents.openAi(customer, Instant.parse("2026-10-01T00:00:00Z"), "0.01");
-        UsageEvent speech = TestEvents.elevenLabs(customer, Instant.parse("2026-10-02T00:00:00Z"));
-        UsageEvent failedCall = TestEvents.failedSmartflo(customer, Instant.parse("2026-10-03T00:00:00Z"));
+        String customer = SampleEvents.newCustomer();
+        UsageEvent chat = SampleEvents.openAi(customer, Instant.parse("2026-10-01T00:00:00Z"), "0.01");
+        UsageEvent speech = SampleEvents.elevenLabs(customer, Instant.parse("2026-10-02T00:00:00Z"));
+        UsageEvent failedCall = SampleEvents.failedSmartflo(customer, Instant.parse("2026-10-03T00:00:00Z"));
         publishAndWait(customer, List.of(chat, speech, failedCall));
 
         given().queryParam("customerId", customer).queryParam("provider", "elevenlabs").get("/usage-logs").then()
@@ -69,14 +71,14 @@ class UsageLogQueryTest {
 
     @Test
     void shouldPageNewestFirstWithAnOpaqueCursor() {
-        String customer = TestEvents.newCustomer();
+        String customer = SampleEvents.newCustomer();
         List<UsageEvent> events = new ArrayList<>();
         Instant start = Instant.parse("2026-09-10T08:00:00Z");
         for (int i = 0; i < 5; i++) {
-            events.add(TestEvents.openAi(customer, start.plusSeconds(60L * i), "0.001"));
+            events.add(SampleEvents.openAi(customer, start.plusSeconds(60L * i), "0.001"));
         }
         // Two calls in the same instant: the event id breaks the tie, and no page loses or repeats one.
-        events.add(TestEvents.openAi(customer, start.plusSeconds(60L * 4), "0.001"));
+        events.add(SampleEvents.openAi(customer, start.plusSeconds(60L * 4), "0.001"));
         publishAndWait(customer, events);
 
         List<String> seen = new ArrayList<>();
@@ -107,9 +109,9 @@ class UsageLogQueryTest {
 
     @Test
     void shouldExportTheSameQueryAsCsv() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent chat = TestEvents.openAi(customer, Instant.parse("2026-08-01T10:00:00Z"), "0.0570");
-        UsageEvent failedCall = TestEvents.failedSmartflo(customer, Instant.parse("2026-08-01T11:00:00Z"));
+        String customer = SampleEvents.newCustomer();
+        UsageEvent chat = SampleEvents.openAi(customer, Instant.parse("2026-08-01T10:00:00Z"), "0.0570");
+        UsageEvent failedCall = SampleEvents.failedSmartflo(customer, Instant.parse("2026-08-01T11:00:00Z"));
         UsageEvent odd = new UsageEvent(java.util.UUID.randomUUID(), customer, "key, \"quoted\"", chat.provider(),
                 chat.operation(), "model,with\"quote", "gpt-4", Instant.parse("2026-08-01T09:00:00Z"), 5, 200,
                 chat.outcome(), chat.usage(), chat.cost());

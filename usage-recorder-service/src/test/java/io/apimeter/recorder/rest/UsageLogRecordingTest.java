@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.apimeter.events.Cost;
 import io.apimeter.events.Topics;
 import io.apimeter.events.UsageEvent;
-import io.apimeter.recorder.TestEvents;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
+import io.apimeter.testkit.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,13 +31,14 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "recorder"))
 class UsageLogRecordingTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     @Test
     void shouldShowARecordedCallWithEveryField() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent event = TestEvents.openAi(customer, Instant.parse("2026-11-03T10:15:30.123Z"), "0.0570");
+        String customer = SampleEvents.newCustomer();
+        UsageEvent event = SampleEvents.openAi(customer, Instant.parse("2026-11-03T10:15:30.123Z"), "0.0570");
         Instant before = Instant.now();
-        TestEvents.publish(event);
+        KAFKA.publish(event);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/usage-logs/{id}", event.eventId()).then().statusCode(200));
@@ -72,9 +73,9 @@ class UsageLogRecordingTest {
 
     @Test
     void shouldShowAnUnpricedCallWithoutAnAmount() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent event = TestEvents.failedSmartflo(customer, Instant.parse("2026-11-04T08:00:00Z"));
-        TestEvents.publish(event);
+        String customer = SampleEvents.newCustomer();
+        UsageEvent event = SampleEvents.failedSmartflo(customer, Instant.parse("2026-11-04T08:00:00Z"));
+        KAFKA.publish(event);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/usage-logs/{id}", event.eventId()).then().statusCode(200)
@@ -90,16 +91,16 @@ class UsageLogRecordingTest {
 
     @Test
     void shouldStoreARedeliveredEventOnceAndKeepTheFirstCopy() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent first = TestEvents.openAi(customer, Instant.parse("2026-11-05T09:00:00Z"), "0.01");
+        String customer = SampleEvents.newCustomer();
+        UsageEvent first = SampleEvents.openAi(customer, Instant.parse("2026-11-05T09:00:00Z"), "0.01");
         UsageEvent redelivered = new UsageEvent(first.eventId(), customer, first.apiKeyId(), first.provider(),
                 first.operation(), first.model(), first.pricedModel(), first.occurredAt(), 9999, 200,
                 first.outcome(), first.usage(), Cost.of(new BigDecimal("5"), "openai/gpt-4", 1));
-        UsageEvent later = TestEvents.openAi(customer, Instant.parse("2026-11-05T10:00:00Z"), "0.02");
-        TestEvents.publish(first);
-        TestEvents.publish(first);
-        TestEvents.publish(redelivered);
-        TestEvents.publish(later);
+        UsageEvent later = SampleEvents.openAi(customer, Instant.parse("2026-11-05T10:00:00Z"), "0.02");
+        KAFKA.publish(first);
+        KAFKA.publish(first);
+        KAFKA.publish(redelivered);
+        KAFKA.publish(later);
 
         // Same key, same partition: once the later event is visible the copies have been handled.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -110,25 +111,25 @@ class UsageLogRecordingTest {
                 .body("items[1].eventId", equalTo(first.eventId().toString()))
                 .body("items[1].latencyMs", equalTo(412))
                 .body("items[1].costUsd", equalTo("0.01"));
-        List<ConsumerRecord<String, String>> dead = TestEvents.kafka().read(Topics.USAGE_EVENTS_DLQ,
-                r -> customer.equals(r.key()), r -> !r.isEmpty(), Duration.ofSeconds(3));
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.USAGE_EVENTS_DLQ, customer,
+                r -> !r.isEmpty(), Duration.ofSeconds(3));
         assertEquals(List.of(), dead, "a redelivery is not a failure");
     }
 
     @Test
     void shouldSendInvalidRecordsToTheDeadLetterTopicAndGoOn() {
-        String customer = TestEvents.newCustomer();
-        UsageEvent valid = TestEvents.openAi(customer, Instant.parse("2026-11-06T12:00:00Z"), "0.03");
+        String customer = SampleEvents.newCustomer();
+        UsageEvent valid = SampleEvents.openAi(customer, Instant.parse("2026-11-06T12:00:00Z"), "0.03");
         String withoutCustomer = io.apimeter.events.EventJson.write(valid).replace("\"customerId\":\"" + customer + "\",", "");
-        TestEvents.kafka().send(Topics.USAGE_EVENTS, customer, "this is not JSON {");
-        TestEvents.kafka().send(Topics.USAGE_EVENTS, customer, withoutCustomer);
-        TestEvents.publish(valid);
+        KAFKA.send(Topics.USAGE_EVENTS, customer, "this is not JSON {");
+        KAFKA.send(Topics.USAGE_EVENTS, customer, withoutCustomer);
+        KAFKA.publish(valid);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/usage-logs/{id}", valid.eventId()).then().statusCode(200)
                         .body("customerId", equalTo(customer)));
-        List<ConsumerRecord<String, String>> dead = TestEvents.kafka().read(Topics.USAGE_EVENTS_DLQ,
-                r -> customer.equals(r.key()), r -> r.size() >= 2, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.USAGE_EVENTS_DLQ, customer,
+                r -> r.size() >= 2, Duration.ofSeconds(30));
         assertEquals(2, dead.size());
         assertEquals("this is not JSON {", dead.get(0).value());
         assertEquals(withoutCustomer, dead.get(1).value());

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.apimeter.events.UsageEvent;
-import io.apimeter.recorder.TestEvents;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.KafkaTestClient;
+import io.apimeter.testkit.SampleEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = ApimeterTestResource.class,
         initArgs = @ResourceArg(name = ApimeterTestResource.DATABASE, value = "recorder"))
 class RetentionJobTest {
+    private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
 
     @Inject
     RetentionJob retention;
@@ -26,11 +28,11 @@ class RetentionJobTest {
     @Test
     void shouldDeleteCallsThatOccurredBeforeTheCutoffOnly() {
         // Far in the past, so that no other test's calls fall before the cutoff.
-        String customer = TestEvents.newCustomer();
-        UsageEvent expired = TestEvents.openAi(customer, Instant.parse("2001-03-31T23:59:59Z"), "0.01");
-        UsageEvent kept = TestEvents.openAi(customer, Instant.parse("2001-04-01T00:00:00Z"), "0.01");
-        TestEvents.publish(expired);
-        TestEvents.publish(kept);
+        String customer = SampleEvents.newCustomer();
+        UsageEvent expired = SampleEvents.openAi(customer, Instant.parse("2001-03-31T23:59:59Z"), "0.01");
+        UsageEvent kept = SampleEvents.openAi(customer, Instant.parse("2001-04-01T00:00:00Z"), "0.01");
+        KAFKA.publish(expired);
+        KAFKA.publish(kept);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             given().get("/usage-logs/{id}", expired.eventId()).then().statusCode(200);
             given().get("/usage-logs/{id}", kept.eventId()).then().statusCode(200);
