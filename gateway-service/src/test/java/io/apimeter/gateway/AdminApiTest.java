@@ -1,6 +1,6 @@
 package io.apimeter.gateway;
 
-import static io.restassured.RestAssured.given;
+import static io.apimeter.gateway.GatewayTestSupport.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -34,33 +34,33 @@ class AdminApiTest {
 
     @Test
     void shouldCreateACustomerAndRefuseADuplicate() {
-        given().contentType(ContentType.JSON).body(Map.of("id", "acme-admin-1", "name", "Acme", "email", "ops@acme.test"))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("id", "acme-admin-1", "name", "Acme", "email", "ops@acme.test"))
                 .post("/admin/customers")
                 .then().statusCode(201).header("Location", containsString("/admin/customers/acme-admin-1"))
                 .body("id", equalTo("acme-admin-1")).body("status", equalTo("ACTIVE"));
-        given().get("/admin/customers/acme-admin-1").then().statusCode(200).body("email", equalTo("ops@acme.test"));
-        given().contentType(ContentType.JSON).body(Map.of("id", "acme-admin-1", "name", "Acme", "email", "ops@acme.test"))
+        asAdmin().get("/admin/customers/acme-admin-1").then().statusCode(200).body("email", equalTo("ops@acme.test"));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("id", "acme-admin-1", "name", "Acme", "email", "ops@acme.test"))
                 .post("/admin/customers")
                 .then().statusCode(409).body("code", equalTo("customer_exists"));
     }
 
     @Test
     void shouldAnswerBadInputWithAClearJsonError() {
-        given().contentType(ContentType.JSON).body(Map.of("id", "bad id!", "name", "x", "email", "a@b.co"))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("id", "bad id!", "name", "x", "email", "a@b.co"))
                 .post("/admin/customers").then().statusCode(400).body("code", equalTo("invalid_id"))
                 .body("message", containsString("id"));
-        given().contentType(ContentType.JSON).body(Map.of("id", "ok-id", "name", "x", "email", "not-an-email"))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("id", "ok-id", "name", "x", "email", "not-an-email"))
                 .post("/admin/customers").then().statusCode(400).body("code", equalTo("invalid_email"));
-        given().contentType(ContentType.JSON).body("{\"id\": \"broken\"")
+        asAdmin().contentType(ContentType.JSON).body("{\"id\": \"broken\"")
                 .post("/admin/customers").then().statusCode(400).body("code", equalTo("invalid_json"))
                 .body(not(containsString("Exception")));
-        given().contentType(ContentType.JSON).body("{\"id\": [1,2]}")
+        asAdmin().contentType(ContentType.JSON).body("{\"id\": [1,2]}")
                 .post("/admin/customers").then().statusCode(400).body("code", equalTo("invalid_json"));
-        given().get("/admin/customers/nobody-here").then().statusCode(404).body("code", equalTo("not_found"));
-        given().contentType(ContentType.JSON).body(Map.of("apiKey", "sk-123456789"))
+        asAdmin().get("/admin/customers/nobody-here").then().statusCode(404).body("code", equalTo("not_found"));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", "sk-123456789"))
                 .put("/admin/customers/nobody-here/credentials/gemini").then().statusCode(400)
                 .body("code", equalTo("invalid_provider"));
-        given().delete("/admin/customers/nobody-here/api-keys/not-a-uuid").then().statusCode(400)
+        asAdmin().delete("/admin/customers/nobody-here/api-keys/not-a-uuid").then().statusCode(400)
                 .body("code", equalTo("invalid_keyId"));
     }
 
@@ -68,12 +68,12 @@ class AdminApiTest {
     void shouldShowAnApiKeyOnceAndStoreOnlyItsHash() {
         var tenant = GatewayTestSupport.newTenant();
         assertTrue(tenant.apiKey().startsWith("amk_"), tenant.apiKey());
-        given().get("/admin/customers/{id}/api-keys", tenant.customerId())
+        asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId())
                 .then().statusCode(200).body("$", hasSize(1))
                 .body("[0].prefix", equalTo(tenant.apiKey().substring(0, 12)))
                 .body("[0].key", nullValue())
                 .body(not(containsString(tenant.apiKey())));
-        given().get("/admin/customers/{id}/credentials", tenant.customerId())
+        asAdmin().get("/admin/customers/{id}/credentials", tenant.customerId())
                 .then().statusCode(200)
                 .body("[0].provider", equalTo("openai"))
                 .body("[0].maskedKey", startsWith("sk-..."))
@@ -89,18 +89,18 @@ class AdminApiTest {
     @Test
     void shouldReplaceACredentialAndKeepItMasked() {
         var tenant = GatewayTestSupport.newTenant();
-        given().contentType(ContentType.JSON).body(Map.of("apiKey", "sk-second-key-0000-9999"))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", "sk-second-key-0000-9999"))
                 .put("/admin/customers/{id}/credentials/openai", tenant.customerId())
                 .then().statusCode(200).body("maskedKey", equalTo("sk-...9999")).body("updatedAt", notNullValue());
-        given().get("/admin/customers/{id}/credentials", tenant.customerId()).then().body("$", hasSize(1));
-        given().contentType(ContentType.JSON).body(Map.of("apiKey", "short"))
+        asAdmin().get("/admin/customers/{id}/credentials", tenant.customerId()).then().body("$", hasSize(1));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", "short"))
                 .put("/admin/customers/{id}/credentials/openai", tenant.customerId())
                 .then().statusCode(400).body("code", equalTo("invalid_apiKey"));
     }
 
     @Test
     void shouldListTheDefaultPrices() {
-        given().get("/admin/prices").then().statusCode(200)
+        asAdmin().get("/admin/prices").then().statusCode(200)
                 .body("find { it.model == 'gpt-4' }.inputPrice", equalTo("0.03"))
                 .body("find { it.model == 'gpt-4' }.outputPrice", equalTo("0.06"))
                 .body("find { it.model == 'gpt-3.5-turbo' }.inputPrice", equalTo("0.0005"))

@@ -6,7 +6,9 @@ import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SharedInfrastructure;
+import io.apimeter.testkit.TestTokens;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,19 +19,24 @@ final class GatewayTestSupport {
     private GatewayTestSupport() {
     }
 
+    /** A request as an admin person makes it: with an admin's bearer token. */
+    static RequestSpecification asAdmin() {
+        return given().auth().oauth2(TestTokens.admin());
+    }
+
     record Tenant(String customerId, String apiKey, String apiKeyId, String providerKey) {
     }
 
     /** A new customer with one platform key and an OpenAI key of its own. */
     static Tenant newTenant() {
         String customerId = "c-" + UUID.randomUUID().toString().substring(0, 12);
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("id", customerId, "name", "Customer " + customerId, "email", customerId + "@example.com"))
                 .post("/admin/customers").then().statusCode(201);
-        var issued = given().contentType(ContentType.JSON).body("{}")
+        var issued = asAdmin().contentType(ContentType.JSON).body("{}")
                 .post("/admin/customers/{id}/api-keys", customerId).then().statusCode(201).extract().jsonPath();
         String providerKey = "sk-own-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(Map.of("apiKey", providerKey))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", providerKey))
                 .put("/admin/customers/{id}/credentials/openai", customerId).then().statusCode(200);
         return new Tenant(customerId, issued.getString("key"), issued.getString("id"), providerKey);
     }

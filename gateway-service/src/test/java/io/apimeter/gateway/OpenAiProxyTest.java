@@ -155,13 +155,13 @@ class OpenAiProxyTest {
         given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
                 .body(GatewayTestSupport.chatBody("gpt-4")).post("/openai/v1/chat/completions")
                 .then().statusCode(200);
-        given().delete("/admin/customers/{id}/api-keys/{key}", tenant.customerId(), tenant.apiKeyId())
+        GatewayTestSupport.asAdmin().delete("/admin/customers/{id}/api-keys/{key}", tenant.customerId(), tenant.apiKeyId())
                 .then().statusCode(204);
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
                 given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
                         .body(GatewayTestSupport.chatBody("gpt-4")).post("/openai/v1/chat/completions")
                         .then().statusCode(401));
-        given().get("/admin/customers/{id}/api-keys", tenant.customerId()).then()
+        GatewayTestSupport.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId()).then()
                 .body("[0].revokedAt", org.hamcrest.Matchers.notNullValue());
     }
 

@@ -8,6 +8,7 @@ import io.apimeter.events.Usage;
 import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.gateway.service.CallMeter;
 import io.apimeter.gateway.service.CallerDirectory;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,6 +32,7 @@ import org.jboss.logging.Logger;
  * {@code <gateway>/openai/v1} and a platform API key as its API key.
  */
 @Path("/openai/v1")
+@PermitAll
 public class OpenAiProxyResource {
     private static final Logger LOG = Logger.getLogger(OpenAiProxyResource.class);
 

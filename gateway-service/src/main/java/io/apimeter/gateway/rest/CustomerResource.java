@@ -9,6 +9,8 @@ import io.apimeter.gateway.entity.Customer;
 import io.apimeter.gateway.entity.ProviderCredential;
 import io.apimeter.gateway.service.CustomerService;
 import io.apimeter.gateway.service.PriceBook;
+import io.apimeter.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,6 +31,7 @@ import java.util.regex.Pattern;
 
 /** Admin API: customers, their platform API keys, their provider credentials, and the price book. */
 @Path("/admin")
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class CustomerResource {

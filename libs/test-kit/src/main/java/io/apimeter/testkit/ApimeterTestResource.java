@@ -5,7 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Gives a {@code @QuarkusTest} a real Kafka broker and a real PostgreSQL database:
+ * Gives a {@code @QuarkusTest} a real Kafka broker, a real PostgreSQL database and an OpenID Connect provider
+ * whose tokens come from {@link TestTokens}:
  *
  * <pre>
  * &#64;QuarkusTest
@@ -36,6 +37,8 @@ public class ApimeterTestResource implements QuarkusTestResourceLifecycleManager
         config.put("quarkus.devservices.enabled", "false");
         config.put("quarkus.kafka.devservices.enabled", "false");
         config.put("quarkus.datasource.devservices.enabled", "false");
+        config.put("quarkus.oidc.auth-server-url", TestIdentityProvider.get().authServerUrl());
+        config.put("quarkus.oidc.token.audience", TestTokens.AUDIENCE);
         if (database != null) {
             config.put("quarkus.datasource.jdbc.url", infrastructure.postgres().createDatabase(database));
             config.put("quarkus.datasource.username", EmbeddedPostgresServer.USER);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -57,6 +60,23 @@ public class ErrorMappers {
         return json(status, new ApiError(code, message));
     }
 
+    /** No token, or a token that is not valid (signature, issuer, audience, expiry): 401. */
+    @ServerExceptionMapper(priority = 1)
+    public Response unauthenticated(UnauthorizedException e) {
+        return unauthorized();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return unauthorized();
+    }
+
+    /** A valid token without the role the operation needs: 403. */
+    @ServerExceptionMapper(priority = 1)
+    public Response forbidden(ForbiddenException e) {
+        return json(403, new ApiError("forbidden", "Your token does not allow this operation."));
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         LOG.error("unexpected failure while answering a request", e);
@@ -74,6 +94,11 @@ public class ErrorMappers {
             return "field '" + field + "' is not valid";
         }
         return "the request body is not valid JSON";
+    }
+
+    private static Response unauthorized() {
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE).header("WWW-Authenticate", "Bearer")
+                .entity(new ApiError("unauthorized", "A valid bearer token is required.")).build();
     }
 
     private static Response json(int status, ApiError error) {
