@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.gateway.service.CredentialCipher;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -59,8 +58,8 @@ class CredentialCipherTest {
         assertEquals("****", CredentialCipher.mask("short"));
     }
 
-    private static GatewayConfig config(String keyId, String key, String previous) {
-        GatewayConfig.Credentials credentials = new GatewayConfig.Credentials() {
+    private static GatewayConfig.Credentials config(String keyId, String key, String previous) {
+        return new GatewayConfig.Credentials() {
             public String masterKey() {
                 return key;
             }
@@ -71,27 +70,6 @@ class CredentialCipherTest {
 
             public Optional<String> previousMasterKeys() {
                 return Optional.ofNullable(previous);
-            }
-        };
-        return new GatewayConfig() {
-            public Providers providers() {
-                throw new UnsupportedOperationException();
-            }
-
-            public Credentials credentials() {
-                return credentials;
-            }
-
-            public ApiKeys apiKeys() {
-                return new ApiKeys() {
-                    public String pepper() {
-                        return "pepper";
-                    }
-
-                    public Duration cacheTtl() {
-                        return Duration.ofSeconds(1);
-                    }
-                };
             }
         };
     }

@@ -165,6 +165,22 @@ class OpenAiProxyTest {
                 .body("[0].revokedAt", org.hamcrest.Matchers.notNullValue());
     }
 
+    @Test
+    void shouldKeepTheLastUsedTimeOfAKey() {
+        var tenant = GatewayTestSupport.newTenant();
+        GatewayTestSupport.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId())
+                .then().body("[0].lastUsedAt", nullValue());
+        Instant before = Instant.now().minusSeconds(1);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
+                .body(GatewayTestSupport.chatBody("gpt-4")).post("/openai/v1/chat/completions")
+                .then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String lastUsed = GatewayTestSupport.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId())
+                    .then().extract().path("[0].lastUsedAt");
+            assertTrue(lastUsed != null && !Instant.parse(lastUsed).isBefore(before), "lastUsedAt: " + lastUsed);
+        });
+    }
+
     private static RecordedRequest lastUpstreamRequest(String providerKey) {
         List<RecordedRequest> requests = SimulatorTestResource.simulator().requests();
         return requests.stream().filter(r -> ("Bearer " + providerKey).equals(r.headers().get("authorization")))

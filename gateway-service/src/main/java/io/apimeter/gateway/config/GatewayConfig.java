@@ -57,5 +57,9 @@ public interface GatewayConfig {
         /** How long a looked-up key stays cached; a revoked key stops working within this time. */
         @WithDefault("1s")
         Duration cacheTtl();
+
+        /** How often at most a key's last-used time is written. */
+        @WithDefault("60s")
+        Duration lastUsedResolution();
     }
 }

@@ -26,13 +26,15 @@ public class CallerDirectory {
 
     private final ApiKeyCodec codec;
     private final CredentialCipher cipher;
+    private final KeyUsage keyUsage;
     private final long ttlNanos;
     private final ConcurrentHashMap<String, Entry<Caller>> keys = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Entry<String>> credentials = new ConcurrentHashMap<>();
 
-    public CallerDirectory(ApiKeyCodec codec, CredentialCipher cipher, GatewayConfig config) {
+    public CallerDirectory(ApiKeyCodec codec, CredentialCipher cipher, KeyUsage keyUsage, GatewayConfig config) {
         this.codec = codec;
         this.cipher = cipher;
+        this.keyUsage = keyUsage;
         this.ttlNanos = config.apiKeys().cacheTtl().toNanos();
     }
 
@@ -51,6 +53,7 @@ public class CallerDirectory {
         if (entry.value() == null || !codec.matches(presentedKey, entry.keyHash())) {
             return Optional.empty();
         }
+        keyUsage.used(java.util.UUID.fromString(entry.value().apiKeyId()));
         return Optional.of(entry.value());
     }
 

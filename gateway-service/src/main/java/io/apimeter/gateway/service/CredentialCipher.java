@@ -27,10 +27,15 @@ public class CredentialCipher {
     private final String activeKeyId;
     private final Map<String, SecretKey> keys = new HashMap<>();
 
+    @jakarta.inject.Inject
     public CredentialCipher(GatewayConfig config) {
-        this.activeKeyId = config.credentials().masterKeyId();
-        keys.put(activeKeyId, key(activeKeyId, config.credentials().masterKey()));
-        config.credentials().previousMasterKeys().ifPresent(list -> {
+        this(config.credentials());
+    }
+
+    public CredentialCipher(GatewayConfig.Credentials config) {
+        this.activeKeyId = config.masterKeyId();
+        keys.put(activeKeyId, key(activeKeyId, config.masterKey()));
+        config.previousMasterKeys().ifPresent(list -> {
             for (String entry : list.split(",")) {
                 if (entry.isBlank()) {
                     continue;
