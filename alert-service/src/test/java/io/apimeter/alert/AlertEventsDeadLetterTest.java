@@ -1,8 +1,8 @@
 package io.apimeter.alert;
 
 import static io.apimeter.alert.AlertTestEvents.warning;
+import static io.apimeter.alert.Callers.asAdmin;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -43,7 +43,7 @@ class AlertEventsDeadLetterTest {
                 records -> records.size() >= 2, Duration.ofSeconds(30));
         assertEquals(List.of(notJson, noType), dead.stream().map(ConsumerRecord::value).toList());
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin()
                 .queryParam("customerId", customer)
                 .when().get("/alerts")
                 .then().statusCode(200)

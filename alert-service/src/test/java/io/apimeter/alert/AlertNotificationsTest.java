@@ -2,8 +2,8 @@ package io.apimeter.alert;
 
 import static io.apimeter.alert.AlertTestEvents.exceeded;
 import static io.apimeter.alert.AlertTestEvents.warning;
+import static io.apimeter.alert.Callers.asAdmin;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -41,13 +41,13 @@ class AlertNotificationsTest {
         AlertEvent alert = warning(customer, Instant.parse("2026-11-20T10:15:30Z"));
         KAFKA.publish(alert);
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin()
                 .queryParam("customerId", customer)
                 .when().get("/alerts")
                 .then().statusCode(200)
                 .body("items", hasSize(1))
                 .body("items[0].notifications.status", everyItem(equalTo("SENT"))));
-        given().when().get("/alerts/{id}", alert.eventId())
+        asAdmin().when().get("/alerts/{id}", alert.eventId())
                 .then().statusCode(200)
                 .body("id", equalTo(alert.eventId().toString()))
                 .body("type", equalTo("WARNING"))
@@ -88,7 +88,7 @@ class AlertNotificationsTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 MailServer.messagesAbout("EXCEEDED: " + customer).size() == ADMINS.size());
-        given().queryParam("customerId", customer)
+        asAdmin().queryParam("customerId", customer)
                 .when().get("/alerts")
                 .then().statusCode(200)
                 .body("items.id", contains(later.eventId().toString(), alert.eventId().toString()))
@@ -103,7 +103,7 @@ class AlertNotificationsTest {
         MailServer.stop();
         try {
             KAFKA.publish(alert);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin()
                     .when().get("/alerts/{id}", alert.eventId())
                     .then().statusCode(200)
                     .body("notifications", hasSize(ADMINS.size()))
@@ -114,7 +114,7 @@ class AlertNotificationsTest {
             MailServer.start();
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> given()
+        Awaitility.await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> asAdmin()
                 .when().get("/alerts/{id}", alert.eventId())
                 .then().statusCode(200)
                 .body("notifications.status", everyItem(equalTo("SENT")))

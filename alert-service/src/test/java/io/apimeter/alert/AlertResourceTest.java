@@ -2,10 +2,11 @@ package io.apimeter.alert;
 
 import static io.apimeter.alert.AlertTestEvents.exceeded;
 import static io.apimeter.alert.AlertTestEvents.warning;
+import static io.apimeter.alert.Callers.asAdmin;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -31,6 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @WithTestResource(MailServerTestResource.class)
 class AlertResourceTest {
     private static final KafkaTestClient KAFKA = KafkaTestClient.shared();
+    /** The preferred_username of the test kit's admin token. */
+    private static final String ADMIN_USERNAME = "admin-user";
 
     @Test
     void shouldListNewestFirstFilterAndMoveAlertsThroughSeenAndResolved() {
@@ -39,53 +42,96 @@ class AlertResourceTest {
         AlertEvent newer = exceeded(customer, Instant.parse("2026-11-12T10:00:00Z"));
         KAFKA.publish(older);
         KAFKA.publish(newer);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin()
                 .queryParam("customerId", customer)
                 .when().get("/alerts")
                 .then().statusCode(200)
                 .body("items.id", contains(id(newer), id(older))));
 
-        given().queryParam("customerId", customer).queryParam("type", "warning")
+        asAdmin().queryParam("customerId", customer).queryParam("type", "warning")
                 .when().get("/alerts")
                 .then().statusCode(200).body("items.id", contains(id(older)));
-        given().queryParam("customerId", customer).queryParam("limit", 1)
+        asAdmin().queryParam("customerId", customer).queryParam("limit", 1)
                 .when().get("/alerts")
                 .then().statusCode(200).body("items.id", contains(id(newer)));
 
-        given().when().post("/alerts/{id}/seen", older.eventId())
+        asAdmin().when().post("/alerts/{id}/seen", older.eventId())
                 .then().statusCode(200)
                 .body("status", equalTo("SEEN"))
                 .body("seenAt", notNullValue())
                 .body("resolvedAt", nullValue());
-        given().queryParam("customerId", customer).queryParam("status", "SEEN")
+        asAdmin().queryParam("customerId", customer).queryParam("status", "SEEN")
                 .when().get("/alerts")
                 .then().statusCode(200).body("items.id", contains(id(older)));
-        given().queryParam("customerId", customer).queryParam("status", "ACTIVE")
+        asAdmin().queryParam("customerId", customer).queryParam("status", "ACTIVE")
                 .when().get("/alerts")
                 .then().statusCode(200).body("items.id", contains(id(newer)));
 
-        given().when().post("/alerts/{id}/resolve", older.eventId())
+        asAdmin().when().post("/alerts/{id}/resolve", older.eventId())
                 .then().statusCode(200)
                 .body("status", equalTo("RESOLVED"))
                 .body("resolvedAt", notNullValue());
-        given().when().post("/alerts/{id}/seen", older.eventId())
+        asAdmin().when().post("/alerts/{id}/seen", older.eventId())
                 .then().statusCode(409)
                 .contentType(ContentType.JSON)
                 .body("code", equalTo("alert_resolved"));
-        given().when().post("/alerts/{id}/resolve", older.eventId())
+        asAdmin().when().post("/alerts/{id}/resolve", older.eventId())
                 .then().statusCode(200).body("status", equalTo("RESOLVED"));
 
         // An ACTIVE alert can be resolved directly.
-        given().when().post("/alerts/{id}/resolve", newer.eventId())
+        asAdmin().when().post("/alerts/{id}/resolve", newer.eventId())
                 .then().statusCode(200)
                 .body("status", equalTo("RESOLVED"))
                 .body("seenAt", nullValue());
-        given().queryParam("customerId", customer).queryParam("status", "RESOLVED")
+        asAdmin().queryParam("customerId", customer).queryParam("status", "RESOLVED")
                 .when().get("/alerts")
                 .then().statusCode(200).body("items", hasSize(2));
-        given().queryParam("customerId", customer).queryParam("status", "ACTIVE")
+        asAdmin().queryParam("customerId", customer).queryParam("status", "ACTIVE")
                 .when().get("/alerts")
                 .then().statusCode(200).body("items", hasSize(0));
+    }
+
+    @Test
+    void shouldRecordWhoMarkedAnAlertSeenAndWhoResolvedIt() {
+        String customer = newCustomer();
+        AlertEvent seenFirst = warning(customer, Instant.parse("2026-11-14T10:00:00Z"));
+        AlertEvent resolvedAtOnce = exceeded(customer, Instant.parse("2026-11-15T10:00:00Z"));
+        KAFKA.publish(seenFirst);
+        KAFKA.publish(resolvedAtOnce);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin()
+                .queryParam("customerId", customer)
+                .when().get("/alerts")
+                .then().statusCode(200)
+                .body("items", hasSize(2))
+                .body("items.seenBy", everyItem(nullValue()))
+                .body("items.resolvedBy", everyItem(nullValue())));
+
+        asAdmin().when().post("/alerts/{id}/seen", seenFirst.eventId())
+                .then().statusCode(200)
+                .body("seenBy", equalTo(ADMIN_USERNAME))
+                .body("resolvedBy", nullValue());
+        asAdmin().when().post("/alerts/{id}/resolve", seenFirst.eventId())
+                .then().statusCode(200)
+                .body("seenBy", equalTo(ADMIN_USERNAME))
+                .body("resolvedBy", equalTo(ADMIN_USERNAME));
+        asAdmin().when().post("/alerts/{id}/resolve", resolvedAtOnce.eventId())
+                .then().statusCode(200)
+                .body("seenBy", nullValue())
+                .body("seenAt", nullValue())
+                .body("resolvedBy", equalTo(ADMIN_USERNAME));
+
+        // stored, not only answered
+        asAdmin().when().get("/alerts/{id}", seenFirst.eventId())
+                .then().statusCode(200)
+                .body("seenBy", equalTo(ADMIN_USERNAME))
+                .body("seenAt", notNullValue())
+                .body("resolvedBy", equalTo(ADMIN_USERNAME))
+                .body("resolvedAt", notNullValue());
+        asAdmin().queryParam("customerId", customer).queryParam("status", "RESOLVED")
+                .when().get("/alerts")
+                .then().statusCode(200)
+                .body("items.resolvedBy", contains(ADMIN_USERNAME, ADMIN_USERNAME))
+                .body("items.seenBy", contains(null, ADMIN_USERNAME));
     }
 
     @ParameterizedTest
@@ -98,7 +144,7 @@ class AlertResourceTest {
             "customerId, 'no spaces allowed', invalid_customerId",
     })
     void shouldRejectAnInvalidFilter(String name, String value, String code) {
-        given().queryParam(name, value)
+        asAdmin().queryParam(name, value)
                 .when().get("/alerts")
                 .then().statusCode(400)
                 .contentType(ContentType.JSON)
@@ -109,12 +155,12 @@ class AlertResourceTest {
     @Test
     void shouldAnswer404ForAnUnknownAlertAnd400ForABadId() {
         UUID unknown = UUID.randomUUID();
-        given().when().get("/alerts/{id}", unknown).then().statusCode(404).body("code", equalTo("not_found"));
-        given().when().post("/alerts/{id}/seen", unknown).then().statusCode(404).body("code", equalTo("not_found"));
-        given().when().post("/alerts/{id}/resolve", unknown).then().statusCode(404).body("code", equalTo("not_found"));
-        given().when().get("/alerts/{id}", "not-a-uuid").then().statusCode(400).body("code", equalTo("invalid_id"));
-        given().when().post("/alerts/{id}/seen", "42").then().statusCode(400).body("code", equalTo("invalid_id"));
-        given().when().post("/alerts/{id}/resolve", "x").then().statusCode(400).body("code", equalTo("invalid_id"));
+        asAdmin().when().get("/alerts/{id}", unknown).then().statusCode(404).body("code", equalTo("not_found"));
+        asAdmin().when().post("/alerts/{id}/seen", unknown).then().statusCode(404).body("code", equalTo("not_found"));
+        asAdmin().when().post("/alerts/{id}/resolve", unknown).then().statusCode(404).body("code", equalTo("not_found"));
+        asAdmin().when().get("/alerts/{id}", "not-a-uuid").then().statusCode(400).body("code", equalTo("invalid_id"));
+        asAdmin().when().post("/alerts/{id}/seen", "42").then().statusCode(400).body("code", equalTo("invalid_id"));
+        asAdmin().when().post("/alerts/{id}/resolve", "x").then().statusCode(400).body("code", equalTo("invalid_id"));
     }
 
     private static String id(AlertEvent event) {

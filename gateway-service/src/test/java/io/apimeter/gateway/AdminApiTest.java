@@ -49,6 +49,8 @@ class AdminApiTest {
         asAdmin().contentType(ContentType.JSON).body(Map.of("id", "bad id!", "name", "x", "email", "a@b.co"))
                 .post("/admin/customers").then().statusCode(400).body("code", equalTo("invalid_id"))
                 .body("message", containsString("id"));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("id", "platform", "name", "x", "email", "a@b.co"))
+                .post("/admin/customers").then().statusCode(400).body("code", equalTo("invalid_id"));
         asAdmin().contentType(ContentType.JSON).body(Map.of("id", "ok-id", "name", "x", "email", "not-an-email"))
                 .post("/admin/customers").then().statusCode(400).body("code", equalTo("invalid_email"));
         asAdmin().contentType(ContentType.JSON).body("{\"id\": \"broken\"")

@@ -1,5 +1,6 @@
 package io.apimeter.quota;
 
+import static io.apimeter.quota.Callers.asAdmin;
 import static io.apimeter.quota.QuotaTestKafka.alertRecords;
 import static io.apimeter.quota.QuotaTestKafka.alerts;
 import static io.apimeter.quota.QuotaTestKafka.alertsUntil;
@@ -9,7 +10,6 @@ import static io.apimeter.quota.QuotaTestKafka.openai;
 import static io.apimeter.quota.QuotaTestKafka.parse;
 import static io.apimeter.quota.QuotaTestKafka.smartflo;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -177,13 +177,13 @@ class QuotaAlertsTest {
     }
 
     private static void putQuota(String customer, String body) {
-        given().contentType(ContentType.JSON).body(body)
+        asAdmin().contentType(ContentType.JSON).body(body)
                 .when().put("/quotas/{id}", customer)
                 .then().statusCode(200);
     }
 
     private static io.restassured.response.ValidatableResponse status(String customer, String month) {
-        var request = given();
+        var request = asAdmin();
         if (month != null) {
             request = request.queryParam("month", month);
         }

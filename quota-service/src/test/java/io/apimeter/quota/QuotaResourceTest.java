@@ -1,10 +1,10 @@
 package io.apimeter.quota;
 
+import static io.apimeter.quota.Callers.asAdmin;
 import static io.apimeter.quota.QuotaTestKafka.elevenlabs;
 import static io.apimeter.quota.QuotaTestKafka.openai;
 import static io.apimeter.quota.QuotaTestKafka.smartflo;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -35,7 +35,7 @@ class QuotaResourceTest {
     @Test
     void shouldStoreAQuotaAndAnswerItWithMoneyAsStrings() {
         String customer = newCustomer();
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body("{\"openaiTokens\": 1000000, \"elevenlabsCharacters\": null, \"smartfloMinutes\": 12.5,"
                         + " \"totalCostUsd\": \"100\", \"requestsPerMinute\": 60, \"warnAtPercent\": 75,"
                         + " \"enforcement\": \"BLOCK\"}")
@@ -51,7 +51,7 @@ class QuotaResourceTest {
                 .body("enforcement", equalTo("BLOCK"))
                 .body("updatedAt", notNullValue());
 
-        given().when().get("/quotas/{id}", customer)
+        asAdmin().when().get("/quotas/{id}", customer)
                 .then().statusCode(200)
                 .body("openaiTokens", equalTo(1000000))
                 .body("smartfloMinutes", equalTo("12.5"))
@@ -62,9 +62,9 @@ class QuotaResourceTest {
     @Test
     void shouldTreatMissingLimitsAsUnlimitedWithDefaults() {
         String customer = newCustomer();
-        given().contentType(ContentType.JSON).body("{\"openaiTokens\": 5}")
+        asAdmin().contentType(ContentType.JSON).body("{\"openaiTokens\": 5}")
                 .when().put("/quotas/{id}", customer).then().statusCode(200);
-        given().contentType(ContentType.JSON).body("{}")
+        asAdmin().contentType(ContentType.JSON).body("{}")
                 .when().put("/quotas/{id}", customer)
                 .then().statusCode(200)
                 .body("openaiTokens", nullValue())
@@ -90,18 +90,18 @@ class QuotaResourceTest {
     })
     void shouldRejectAnInvalidQuotaWithTheFieldNamed(String body, String code, String field) {
         String customer = newCustomer();
-        given().contentType(ContentType.JSON).body(body)
+        asAdmin().contentType(ContentType.JSON).body(body)
                 .when().put("/quotas/{id}", customer)
                 .then().statusCode(400)
                 .contentType(ContentType.JSON)
                 .body("code", equalTo(code))
                 .body("message", containsString(field));
-        given().when().get("/quotas/{id}", customer).then().statusCode(404);
+        asAdmin().when().get("/quotas/{id}", customer).then().statusCode(404);
     }
 
     @Test
     void shouldAnswerMalformedJsonWithA400JsonError() {
-        given().contentType(ContentType.JSON).body("{\"openaiTokens\": ")
+        asAdmin().contentType(ContentType.JSON).body("{\"openaiTokens\": ")
                 .when().put("/quotas/{id}", newCustomer())
                 .then().statusCode(400)
                 .contentType(ContentType.JSON)
@@ -111,17 +111,17 @@ class QuotaResourceTest {
 
     @Test
     void shouldRejectAnInvalidCustomerIdOrMonth() {
-        given().contentType(ContentType.JSON).body("{}")
+        asAdmin().contentType(ContentType.JSON).body("{}")
                 .when().put("/quotas/{id}", "bad id!")
                 .then().statusCode(400).body("code", equalTo("invalid_customerId"));
-        given().queryParam("month", "2025-13")
+        asAdmin().queryParam("month", "2025-13")
                 .when().get("/quotas/{id}/status", newCustomer())
                 .then().statusCode(400).body("code", equalTo("invalid_month"));
     }
 
     @Test
     void shouldAnswer404ForACustomerWithoutQuota() {
-        given().when().get("/quotas/{id}", newCustomer())
+        asAdmin().when().get("/quotas/{id}", newCustomer())
                 .then().statusCode(404)
                 .contentType(ContentType.JSON)
                 .body("code", equalTo("not_found"));
@@ -130,7 +130,7 @@ class QuotaResourceTest {
     @Test
     void shouldReportZerosForACustomerWithNothing() {
         String customer = newCustomer();
-        given().when().get("/quotas/{id}/status", customer)
+        asAdmin().when().get("/quotas/{id}/status", customer)
                 .then().statusCode(200)
                 .body("customerId", equalTo(customer))
                 .body("month", equalTo(YearMonth.now(ZoneOffset.UTC).toString()))
@@ -161,7 +161,7 @@ class QuotaResourceTest {
                 .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.used", equalTo("0.07"))
                 .body("dimensions.limit", org.hamcrest.Matchers.everyItem(nullValue())));
 
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body("{\"openaiTokens\": 10000, \"elevenlabsCharacters\": 0, \"smartfloMinutes\": \"4.5\","
                         + " \"totalCostUsd\": 0.21}")
                 .when().put("/quotas/{id}", customer).then().statusCode(200);
@@ -177,7 +177,7 @@ class QuotaResourceTest {
     }
 
     private static io.restassured.response.ValidatableResponse status(String customer, String month) {
-        return given().queryParam("month", month)
+        return asAdmin().queryParam("month", month)
                 .when().get("/quotas/{id}/status", customer)
                 .then().statusCode(200);
     }

@@ -1,8 +1,8 @@
 package io.apimeter.quota;
 
+import static io.apimeter.quota.Callers.asAdmin;
 import static io.apimeter.quota.QuotaTestKafka.openai;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -38,7 +38,7 @@ class UsageEventsDeadLetterTest {
                 records -> records.size() >= 2, Duration.ofSeconds(30));
         assertEquals(List.of(notJson, noEventId), dead.stream().map(ConsumerRecord::value).toList());
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin()
                 .queryParam("month", "2025-04")
                 .when().get("/quotas/{id}/status", customer)
                 .then().statusCode(200)

@@ -5,6 +5,9 @@ import io.apimeter.aggregation.service.SummaryService;
 import io.apimeter.aggregation.service.SummarySort;
 import io.apimeter.common.rest.ApiException;
 import io.apimeter.common.rest.Params;
+import io.apimeter.common.security.Caller;
+import io.apimeter.common.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,21 +20,28 @@ import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
-/** Monthly usage summaries: all customers in a month, or one customer across months. */
+/**
+ * Monthly usage summaries: all customers in a month, or one customer across months. An admin reads the whole
+ * platform; a customer reads its own rows only, and totals computed over them.
+ */
 @Path("/summaries")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.CUSTOMER})
 public class SummaryResource {
     static final int DEFAULT_MONTHS = 6;
     static final int MAX_MONTHS = 24;
 
     private final SummaryService summaries;
+    private final Caller caller;
 
-    public SummaryResource(SummaryService summaries) {
+    public SummaryResource(SummaryService summaries, Caller caller) {
         this.summaries = summaries;
+        this.caller = caller;
     }
 
     @GET
-    @Operation(summary = "One row per customer that used the platform in the month, with the change from the month before")
+    @Operation(summary = "One row per customer that used the platform in the month, with the change from the month "
+            + "before; a customer token gets its own row only, and totals over it")
     public Summaries.MonthSummary month(
             @Parameter(description = "Billing month (UTC), YYYY-MM; required") @QueryParam("month") String month,
             @Parameter(description = "cost (default), calls or tokens (input plus output)") @QueryParam("sort") String sort,
@@ -45,7 +55,10 @@ public class SummaryResource {
                         "sort must be cost, calls or tokens, got '" + Params.clip(sort) + "'");
             }
         }
-        return summaries.month(monthValue, sortValue, ascending(order));
+        boolean ascending = ascending(order);
+        // Null for an admin: the whole platform. A customer's totals are its own, never the platform's.
+        String customer = caller.customerFilter(null);
+        return summaries.month(monthValue, sortValue, ascending, customer);
     }
 
     @GET
@@ -57,6 +70,7 @@ public class SummaryResource {
             @Parameter(description = "Newest month of the window, YYYY-MM; default the current month (UTC)")
             @QueryParam("until") String until) {
         String customer = Params.customerId("customerId", customerId);
+        caller.requireAccessTo(customer);
         int monthCount = Params.intInRange("months", months, DEFAULT_MONTHS, 1, MAX_MONTHS);
         YearMonth newest = until == null || until.isBlank() ? YearMonth.now(ZoneOffset.UTC) : Params.month("until", until);
         return summaries.history(customer, newest, monthCount);

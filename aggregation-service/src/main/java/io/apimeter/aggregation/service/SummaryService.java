@@ -19,11 +19,18 @@ import java.util.Map;
 @Transactional(Transactional.TxType.SUPPORTS)
 public class SummaryService {
 
-    /** One row per customer that used the platform in {@code month}, with the change from the month before. */
-    public Summaries.MonthSummary month(YearMonth month, SummarySort sort, boolean ascending) {
+    /**
+     * One row per customer that used the platform in {@code month}, with the change from the month before.
+     *
+     * @param customerId only this customer's rows, and totals over them; null for every customer and the
+     *                   platform's totals
+     */
+    public Summaries.MonthSummary month(YearMonth month, SummarySort sort, boolean ascending, String customerId) {
         String current = month.toString();
         String previous = month.minusMonths(1).toString();
-        List<MonthlyUsage> rows = MonthlyUsage.list("month in ?1", List.of(current, previous));
+        List<MonthlyUsage> rows = customerId == null
+                ? MonthlyUsage.list("month in ?1", List.of(current, previous))
+                : MonthlyUsage.list("month in ?1 and customerId = ?2", List.of(current, previous), customerId);
 
         Map<String, CustomerMonth> customers = new HashMap<>();
         Map<String, BigDecimal> previousCost = new HashMap<>();

@@ -16,6 +16,7 @@ import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SampleEvents;
+import io.apimeter.testkit.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +35,8 @@ class AggregationConsumerTest {
 
     private static void awaitCalls(String customer, String month, int calls) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().queryParam("until", month).get("/summaries/{id}", customer).then()
+                given().auth().oauth2(TestTokens.admin())
+                        .queryParam("until", month).get("/summaries/{id}", customer).then()
                         .statusCode(200).body("items", hasSize(1)).body("items[0].calls", equalTo(calls)));
     }
 
@@ -47,7 +49,7 @@ class AggregationConsumerTest {
         KAFKA.publish(SampleEvents.failedSmartflo(customer, Instant.parse("2026-11-05T10:00:00Z")));
         awaitCalls(customer, "2026-11", 4);
 
-        given().queryParam("until", "2026-11").get("/summaries/{id}", customer).then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("until", "2026-11").get("/summaries/{id}", customer).then()
                 .statusCode(200)
                 .body("customerId", equalTo(customer))
                 .body("items[0].month", equalTo("2026-11"))
@@ -73,7 +75,7 @@ class AggregationConsumerTest {
                 .body("items[0].providers.SMARTFLO.unpricedCalls", equalTo(1));
 
         String path = "items.find { it.customerId == '" + customer + "' }";
-        given().queryParam("month", "2026-11").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-11").get("/summaries").then()
                 .statusCode(200)
                 .body("month", equalTo("2026-11"))
                 .body(path + ".calls", equalTo(4))
@@ -100,7 +102,7 @@ class AggregationConsumerTest {
 
         // Same key, same partition: once the later event counts, the copies have been handled.
         awaitCalls(customer, "2026-11", 2);
-        given().queryParam("until", "2026-11").get("/summaries/{id}", customer).then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("until", "2026-11").get("/summaries/{id}", customer).then()
                 .body("items[0].costUsd", equalTo("0.03"))
                 .body("items[0].inputTokens", equalTo(2400));
         List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.USAGE_EVENTS_DLQ, customer,

@@ -12,6 +12,7 @@ import io.apimeter.aggregation.TestEvents;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SampleEvents;
+import io.apimeter.testkit.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,17 +39,17 @@ class MonthlySummaryTest {
         KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-11-01T00:00:00Z"), 20, 5, "0.09"));
         KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-11-30T23:59:59.999Z"), 30, 5, "0.01"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().queryParam("month", "2026-11").get("/summaries").then()
+                given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-11").get("/summaries").then()
                         .statusCode(200).body(row(customer) + ".calls", equalTo(2)));
 
-        given().queryParam("month", "2026-10").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-10").get("/summaries").then()
                 .statusCode(200)
                 .body(row(customer) + ".calls", equalTo(1))
                 .body(row(customer) + ".inputTokens", equalTo(10))
                 .body(row(customer) + ".costUsd", equalTo("0.08"))
                 .body(row(customer) + ".previousMonthCostUsd", equalTo("0"))
                 .body(row(customer) + ".costChangePercent", nullValue());
-        given().queryParam("month", "2026-11").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-11").get("/summaries").then()
                 .statusCode(200)
                 .body(row(customer) + ".inputTokens", equalTo(50))
                 .body(row(customer) + ".costUsd", equalTo("0.1"))
@@ -56,7 +57,7 @@ class MonthlySummaryTest {
                 .body(row(customer) + ".costChangePercent", equalTo("25.00"))
                 .body(row(customer) + ".providers.keySet()", equalTo(java.util.Set.of("OPENAI")));
         // A customer without calls in a month is not a row of that month.
-        given().queryParam("month", "2026-12").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-12").get("/summaries").then()
                 .statusCode(200).body(row(customer), nullValue());
     }
 
@@ -78,7 +79,7 @@ class MonthlySummaryTest {
         // The month before, for the platform's change.
         KAFKA.publish(TestEvents.openAi(a, Instant.parse("2025-01-31T00:00:00Z"), 1, 1, "4"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().queryParam("month", month).get("/summaries").then()
+                given().auth().oauth2(TestTokens.admin()).queryParam("month", month).get("/summaries").then()
                         .statusCode(200).body("totals.calls", equalTo(6)));
 
         assertEquals(List.of(a, c, b), order(month, null, null));
@@ -88,7 +89,7 @@ class MonthlySummaryTest {
         assertEquals(List.of(c, b, a), order(month, "tokens", null));
         assertEquals(List.of(a, b, c), order(month, "tokens", "asc"));
 
-        given().queryParam("month", month).get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", month).get("/summaries").then()
                 .body("month", equalTo(month))
                 .body("items", hasSize(3))
                 .body("totals.errors", equalTo(0))
@@ -98,7 +99,7 @@ class MonthlySummaryTest {
     }
 
     private static List<String> order(String month, String sort, String order) {
-        var request = given().queryParam("month", month);
+        var request = given().auth().oauth2(TestTokens.admin()).queryParam("month", month);
         if (sort != null) {
             request.queryParam("sort", sort);
         }
@@ -110,7 +111,7 @@ class MonthlySummaryTest {
 
     @Test
     void shouldAnswerAnEmptyMonthWithZeroTotals() {
-        given().queryParam("month", "1999-01").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "1999-01").get("/summaries").then()
                 .statusCode(200)
                 .body("month", equalTo("1999-01"))
                 .body("items", hasSize(0))
@@ -122,17 +123,26 @@ class MonthlySummaryTest {
 
     @Test
     void shouldRejectBadInputWithJsonNamingTheParameter() {
-        badRequest(given(), "/summaries", "invalid_month", "month");
-        badRequest(given().queryParam("month", "2026-13"), "/summaries", "invalid_month", "month");
-        badRequest(given().queryParam("month", "November"), "/summaries", "invalid_month", "month");
-        badRequest(given().queryParam("month", "2026-11").queryParam("sort", "size"), "/summaries", "invalid_sort", "sort");
-        badRequest(given().queryParam("month", "2026-11").queryParam("order", "up"), "/summaries", "invalid_order", "order");
-        badRequest(given().queryParam("months", "0"), "/summaries/acme", "invalid_months", "months");
-        badRequest(given().queryParam("months", "25"), "/summaries/acme", "invalid_months", "months");
-        badRequest(given().queryParam("months", "six"), "/summaries/acme", "invalid_months", "months");
-        badRequest(given().queryParam("until", "2026-1"), "/summaries/acme", "invalid_until", "until");
-        badRequest(given(), "/summaries/" + "x".repeat(65), "invalid_customerId", "customerId");
-        badRequest(given(), "/summaries/a%20b", "invalid_customerId", "customerId");
+        badRequest(given().auth().oauth2(TestTokens.admin()), "/summaries", "invalid_month", "month");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "2026-13"), "/summaries", "invalid_month", "month");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "November"), "/summaries", "invalid_month", "month");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "2026-11").queryParam("sort", "size"), "/summaries", "invalid_sort", "sort");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "2026-11").queryParam("order", "up"), "/summaries", "invalid_order", "order");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("months", "0"), "/summaries/acme", "invalid_months", "months");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("months", "25"), "/summaries/acme", "invalid_months", "months");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("months", "six"), "/summaries/acme", "invalid_months", "months");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("until", "2026-1"), "/summaries/acme", "invalid_until", "until");
+        badRequest(given().auth().oauth2(TestTokens.admin()), "/summaries/" + "x".repeat(65), "invalid_customerId",
+                "customerId");
+        badRequest(given().auth().oauth2(TestTokens.admin()), "/summaries/a%20b", "invalid_customerId", "customerId");
     }
 
     private static void badRequest(io.restassured.specification.RequestSpecification request, String path,

@@ -53,6 +53,14 @@ public class Alert {
     @Column(name = "seen_at")
     public Instant seenAt;
 
+    /** Who marked it seen: the username in the person's token, or its subject. */
+    @Column(name = "seen_by")
+    public String seenBy;
+
     @Column(name = "resolved_at")
     public Instant resolvedAt;
+
+    /** Who resolved it: the username in the person's token, or its subject. */
+    @Column(name = "resolved_by")
+    public String resolvedBy;
 }

@@ -8,7 +8,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** An alert as the API shows it; used and limit as decimal strings. */
+/**
+ * An alert as the API shows it; used and limit as decimal strings.
+ *
+ * @param seenBy        who marked it seen (the username in that person's token, or its subject), or null
+ * @param resolvedBy    who resolved it, or null
+ * @param notifications the mails sent about it; empty for a customer, since they go to the platform's admins
+ */
 public record AlertView(
         UUID id,
         String type,
@@ -23,7 +29,9 @@ public record AlertView(
         Instant occurredAt,
         Instant createdAt,
         Instant seenAt,
+        String seenBy,
         Instant resolvedAt,
+        String resolvedBy,
         List<NotificationView> notifications) {
 
     /**
@@ -43,10 +51,18 @@ public record AlertView(
     }
 
     static AlertView of(AlertService.AlertDetails details) {
+        return of(details, true);
+    }
+
+    /** The alert, with its notifications only if {@code withNotifications} (they name the admins' addresses). */
+    static AlertView of(AlertService.AlertDetails details, boolean withNotifications) {
         Alert a = details.alert();
+        List<NotificationView> notifications = withNotifications
+                ? details.notifications().stream().map(NotificationView::of).toList()
+                : List.of();
         return new AlertView(a.id, a.type, a.customerId, a.dimension, a.month, a.thresholdPercent, plain(a.used),
-                plain(a.limitValue), a.message, a.status, a.occurredAt, a.createdAt, a.seenAt, a.resolvedAt,
-                details.notifications().stream().map(NotificationView::of).toList());
+                plain(a.limitValue), a.message, a.status, a.occurredAt, a.createdAt, a.seenAt, a.seenBy,
+                a.resolvedAt, a.resolvedBy, notifications);
     }
 
     private static String plain(BigDecimal value) {

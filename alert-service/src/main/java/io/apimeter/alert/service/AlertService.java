@@ -104,13 +104,17 @@ public class AlertService {
         return withNotifications(List.of(require(id, false))).get(0);
     }
 
-    /** ACTIVE becomes SEEN; SEEN stays as it is; a RESOLVED alert cannot go back. */
-    public AlertDetails markSeen(UUID id) {
+    /**
+     * ACTIVE becomes SEEN, recording who and when; SEEN stays as it is (the first person to see it is kept);
+     * a RESOLVED alert cannot go back.
+     */
+    public AlertDetails markSeen(UUID id, String by) {
         Alert alert = require(id, true);
         switch (AlertStatus.valueOf(alert.status)) {
             case ACTIVE -> {
                 alert.status = AlertStatus.SEEN.name();
                 alert.seenAt = now();
+                alert.seenBy = by;
             }
             case SEEN -> {
                 // already seen: nothing changes
@@ -120,12 +124,16 @@ public class AlertService {
         return withNotifications(List.of(alert)).get(0);
     }
 
-    /** ACTIVE or SEEN becomes RESOLVED; resolving a resolved alert changes nothing. */
-    public AlertDetails resolve(UUID id) {
+    /**
+     * ACTIVE or SEEN becomes RESOLVED, recording who and when; resolving a resolved alert changes nothing
+     * (the person who resolved it first is kept).
+     */
+    public AlertDetails resolve(UUID id, String by) {
         Alert alert = require(id, true);
         if (!AlertStatus.RESOLVED.name().equals(alert.status)) {
             alert.status = AlertStatus.RESOLVED.name();
             alert.resolvedAt = now();
+            alert.resolvedBy = by;
         }
         return withNotifications(List.of(alert)).get(0);
     }
@@ -133,9 +141,14 @@ public class AlertService {
     private Alert require(UUID id, boolean lock) {
         Alert alert = lock ? em.find(Alert.class, id, LockModeType.PESSIMISTIC_WRITE) : em.find(Alert.class, id);
         if (alert == null) {
-            throw ApiException.notFound("no alert " + id);
+            throw noSuchAlert(id);
         }
         return alert;
+    }
+
+    /** The answer for an alert that does not exist, or that the caller may not see. */
+    public static ApiException noSuchAlert(UUID id) {
+        return ApiException.notFound("no alert " + id);
     }
 
     private List<AlertDetails> withNotifications(List<Alert> alerts) {

@@ -3,6 +3,7 @@ package io.apimeter.gateway.rest;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import io.apimeter.common.rest.ApiException;
 import io.apimeter.common.rest.Params;
+import io.apimeter.events.AlertEvent;
 import io.apimeter.events.Provider;
 import io.apimeter.gateway.entity.ApiKey;
 import io.apimeter.gateway.entity.Customer;
@@ -94,6 +95,9 @@ public class CustomerResource {
             throw ApiException.badRequest("invalid_body", "A JSON body {id, name, email} is required.");
         }
         String id = Params.customerId("id", body.id());
+        if (AlertEvent.PLATFORM.equalsIgnoreCase(id)) {
+            throw ApiException.badRequest("invalid_id", "'" + id + "' is reserved for platform-wide alerts.");
+        }
         String name = requireText("name", body.name(), 200);
         String email = requireText("email", body.email(), 254);
         if (!EMAIL.matcher(email).matches()) {

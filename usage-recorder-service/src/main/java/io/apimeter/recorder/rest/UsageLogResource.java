@@ -2,12 +2,15 @@ package io.apimeter.recorder.rest;
 
 import io.apimeter.common.rest.ApiException;
 import io.apimeter.common.rest.Params;
+import io.apimeter.common.security.Caller;
+import io.apimeter.common.security.Roles;
 import io.apimeter.events.Outcome;
 import io.apimeter.events.Provider;
 import io.apimeter.recorder.service.Cursor;
 import io.apimeter.recorder.service.UsageLogFilter;
 import io.apimeter.recorder.service.UsageLogPage;
 import io.apimeter.recorder.service.UsageLogSearch;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,8 +27,12 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
-/** The call log: every metered call, newest first, filtered and paginated, as JSON or CSV. */
+/**
+ * The call log: every metered call, newest first, filtered and paginated, as JSON or CSV. An admin reads every
+ * customer's calls; a customer reads its own only, whatever the request names.
+ */
 @Path("/usage-logs")
+@RolesAllowed({Roles.ADMIN, Roles.CUSTOMER})
 public class UsageLogResource {
     public static final String TEXT_CSV = "text/csv";
     /** Response header of a CSV page that has a next page: the cursor to ask for it. */
@@ -35,16 +42,19 @@ public class UsageLogResource {
     static final int MAX_MODEL_LENGTH = 200;
 
     private final UsageLogSearch search;
+    private final Caller caller;
 
-    public UsageLogResource(UsageLogSearch search) {
+    public UsageLogResource(UsageLogSearch search, Caller caller) {
         this.search = search;
+        this.caller = caller;
     }
 
     @GET
     @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
     @Operation(summary = "Calls newest first; JSON by default, CSV with Accept: text/csv or format=csv")
     public Response list(
-            @Parameter(description = "Only this customer's calls") @QueryParam("customerId") String customerId,
+            @Parameter(description = "Only this customer's calls; a customer token reads its own calls only")
+            @QueryParam("customerId") String customerId,
             @Parameter(description = "OPENAI, ELEVENLABS or SMARTFLO") @QueryParam("provider") String provider,
             @Parameter(description = "SUCCESS, PROVIDER_ERROR, ...") @QueryParam("outcome") String outcome,
             @Parameter(description = "Model as sent or the priced model it resolved to") @QueryParam("model") String model,
@@ -54,7 +64,8 @@ public class UsageLogResource {
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
             @Parameter(description = "json or csv; overrides the Accept header") @QueryParam("format") String format,
             @Context HttpHeaders headers) {
-        UsageLogFilter filter = filter(customerId, provider, outcome, model, from, to, limit, cursor);
+        UsageLogFilter requested = filter(customerId, provider, outcome, model, from, to, limit, cursor);
+        UsageLogFilter filter = requested.forCustomer(caller.customerFilter(requested.customerId()));
         boolean csv = wantsCsv(format, headers);
         UsageLogPage page = search.search(filter);
         List<UsageLogItem> items = page.items().stream().map(UsageLogItem::of).toList();
@@ -82,7 +93,12 @@ public class UsageLogResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_eventId", "eventId must be a UUID, got '" + Params.clip(eventId) + "'");
         }
-        return search.find(id).map(UsageLogItem::of)
+        if (!caller.isAdmin()) {
+            // A customer token naming no customer is refused before anything is looked up.
+            caller.ownCustomerId();
+        }
+        // Another customer's call answers exactly as a missing one, so event ids reveal nothing.
+        return search.find(id).filter(row -> caller.maySee(row.customerId)).map(UsageLogItem::of)
                 .orElseThrow(() -> ApiException.notFound("No call with event id " + id + "."));
     }
 

@@ -25,4 +25,9 @@ public record UsageLogFilter(
         Instant to,
         int limit,
         Cursor after) {
+
+    /** The same search, limited to one customer (null: every customer). */
+    public UsageLogFilter forCustomer(String customer) {
+        return new UsageLogFilter(customer, provider, outcome, model, from, to, limit, after);
+    }
 }

@@ -14,6 +14,7 @@ import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SampleEvents;
+import io.apimeter.testkit.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +35,8 @@ class UsageLogQueryTest {
     private static void publishAndWait(String customer, List<UsageEvent> events) {
         events.forEach(KAFKA::publish);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().queryParam("customerId", customer).queryParam("limit", 500).get("/usage-logs").then()
+                given().auth().oauth2(TestTokens.admin())
+                        .queryParam("customerId", customer).queryParam("limit", 500).get("/usage-logs").then()
                         .statusCode(200).body("items", hasSize(events.size())));
     }
 
@@ -46,25 +48,30 @@ class UsageLogQueryTest {
         UsageEvent failedCall = SampleEvents.failedSmartflo(customer, Instant.parse("2026-10-03T00:00:00Z"));
         publishAndWait(customer, List.of(chat, speech, failedCall));
 
-        given().queryParam("customerId", customer).queryParam("provider", "elevenlabs").get("/usage-logs").then()
+        given().auth().oauth2(TestTokens.admin())
+                .queryParam("customerId", customer).queryParam("provider", "elevenlabs").get("/usage-logs").then()
                 .statusCode(200).body("items", hasSize(1))
                 .body("items[0].eventId", equalTo(speech.eventId().toString()));
-        given().queryParam("customerId", customer).queryParam("outcome", "PROVIDER_ERROR").get("/usage-logs").then()
+        given().auth().oauth2(TestTokens.admin())
+                .queryParam("customerId", customer).queryParam("outcome", "PROVIDER_ERROR").get("/usage-logs").then()
                 .statusCode(200).body("items", hasSize(1))
                 .body("items[0].eventId", equalTo(failedCall.eventId().toString()));
         // The model matches as sent and as priced.
-        given().queryParam("customerId", customer).queryParam("model", "gpt-4").get("/usage-logs").then()
+        given().auth().oauth2(TestTokens.admin())
+                .queryParam("customerId", customer).queryParam("model", "gpt-4").get("/usage-logs").then()
                 .statusCode(200).body("items", hasSize(1))
                 .body("items[0].eventId", equalTo(chat.eventId().toString()));
-        given().queryParam("customerId", customer).queryParam("model", "gpt-4-0613").get("/usage-logs").then()
+        given().auth().oauth2(TestTokens.admin())
+                .queryParam("customerId", customer).queryParam("model", "gpt-4-0613").get("/usage-logs").then()
                 .statusCode(200).body("items", hasSize(1));
         // from inclusive, to exclusive.
-        given().queryParam("customerId", customer)
+        given().auth().oauth2(TestTokens.admin()).queryParam("customerId", customer)
                 .queryParam("from", "2026-10-02T00:00:00Z").queryParam("to", "2026-10-03T00:00:00Z")
                 .get("/usage-logs").then()
                 .statusCode(200).body("items", hasSize(1))
                 .body("items[0].eventId", equalTo(speech.eventId().toString()));
-        given().queryParam("customerId", customer).queryParam("provider", "OPENAI").queryParam("outcome", "SUCCESS")
+        given().auth().oauth2(TestTokens.admin())
+                .queryParam("customerId", customer).queryParam("provider", "OPENAI").queryParam("outcome", "SUCCESS")
                 .queryParam("from", "2026-10-02T00:00:00Z").get("/usage-logs").then()
                 .statusCode(200).body("items", hasSize(0)).body(containsString("\"nextCursor\":null"));
     }
@@ -86,7 +93,8 @@ class UsageLogQueryTest {
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().queryParam("customerId", customer).queryParam("limit", 2);
+            var request = given().auth().oauth2(TestTokens.admin())
+                    .queryParam("customerId", customer).queryParam("limit", 2);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -117,7 +125,8 @@ class UsageLogQueryTest {
                 chat.outcome(), chat.usage(), chat.cost());
         publishAndWait(customer, List.of(chat, failedCall, odd));
 
-        Response csv = given().accept("text/csv").queryParam("customerId", customer).queryParam("limit", 2)
+        Response csv = given().auth().oauth2(TestTokens.admin())
+                .accept("text/csv").queryParam("customerId", customer).queryParam("limit", 2)
                 .get("/usage-logs");
         csv.then().statusCode(200).contentType(startsWith("text/csv")).header("X-Next-Cursor", notNullValue());
         String[] lines = csv.asString().split("\r\n");
@@ -133,14 +142,15 @@ class UsageLogQueryTest {
                 + "false,0.057,false,openai/gpt-4,1,", lines[2].substring(0, lines[2].lastIndexOf(',') + 1));
 
         String next = csv.getHeader("X-Next-Cursor");
-        String last = given().queryParam("format", "csv").queryParam("customerId", customer)
+        String last = given().auth().oauth2(TestTokens.admin())
+                .queryParam("format", "csv").queryParam("customerId", customer)
                 .queryParam("limit", 2).queryParam("cursor", next).get("/usage-logs").asString();
         String expected = odd.eventId() + "," + customer + ",\"key, \"\"quoted\"\"\",OPENAI,chat.completions,"
                 + "\"model,with\"\"quote\",gpt-4,2026-08-01T09:00:00Z,";
         assertTrue(last.split("\r\n")[1].startsWith(expected), last);
 
         // JSON stays the default.
-        given().queryParam("customerId", customer).get("/usage-logs").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("customerId", customer).get("/usage-logs").then()
                 .statusCode(200).contentType(ContentType.JSON).body("items", hasSize(3));
     }
 
@@ -158,12 +168,13 @@ class UsageLogQueryTest {
         assertBadRequest("customerId", "a b", "invalid_customerId");
         assertBadRequest("model", "m".repeat(201), "invalid_model");
         assertBadRequest("format", "xml", "invalid_format");
-        given().queryParam("from", "2026-11-02T00:00:00Z").queryParam("to", "2026-11-01T00:00:00Z")
+        given().auth().oauth2(TestTokens.admin())
+                .queryParam("from", "2026-11-02T00:00:00Z").queryParam("to", "2026-11-01T00:00:00Z")
                 .get("/usage-logs").then().statusCode(400).body("code", equalTo("invalid_to"));
     }
 
     private static void assertBadRequest(String parameter, String value, String code) {
-        given().queryParam(parameter, value).get("/usage-logs").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam(parameter, value).get("/usage-logs").then()
                 .statusCode(400).contentType(ContentType.JSON)
                 .body("code", equalTo(code))
                 .body("message", containsString(parameter));

@@ -15,6 +15,7 @@ import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SampleEvents;
+import io.apimeter.testkit.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,9 +42,11 @@ class UsageLogRecordingTest {
         KAFKA.publish(event);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/usage-logs/{id}", event.eventId()).then().statusCode(200));
+                given().auth().oauth2(TestTokens.admin())
+                        .get("/usage-logs/{id}", event.eventId()).then().statusCode(200));
 
-        given().accept(ContentType.JSON).get("/usage-logs/{id}", event.eventId()).then()
+        given().auth().oauth2(TestTokens.admin())
+                .accept(ContentType.JSON).get("/usage-logs/{id}", event.eventId()).then()
                 .statusCode(200)
                 .body("eventId", equalTo(event.eventId().toString()))
                 .body("customerId", equalTo(customer))
@@ -67,7 +70,8 @@ class UsageLogRecordingTest {
                 .body("unpriced", equalTo(false))
                 .body("priceId", equalTo("openai/gpt-4"))
                 .body("priceVersion", equalTo(1));
-        String recordedAt = given().get("/usage-logs/{id}", event.eventId()).jsonPath().getString("recordedAt");
+        String recordedAt = given().auth().oauth2(TestTokens.admin())
+                .get("/usage-logs/{id}", event.eventId()).jsonPath().getString("recordedAt");
         assertTrue(!Instant.parse(recordedAt).isBefore(before.minusSeconds(5)), "recordedAt is when it was stored");
     }
 
@@ -78,7 +82,8 @@ class UsageLogRecordingTest {
         KAFKA.publish(event);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/usage-logs/{id}", event.eventId()).then().statusCode(200)
+                given().auth().oauth2(TestTokens.admin())
+                        .get("/usage-logs/{id}", event.eventId()).then().statusCode(200)
                         .body("costUsd", nullValue())
                         .body("unpriced", equalTo(true))
                         .body("priceId", nullValue())
@@ -104,8 +109,9 @@ class UsageLogRecordingTest {
 
         // Same key, same partition: once the later event is visible the copies have been handled.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/usage-logs/{id}", later.eventId()).then().statusCode(200));
-        given().queryParam("customerId", customer).get("/usage-logs").then()
+                given().auth().oauth2(TestTokens.admin())
+                        .get("/usage-logs/{id}", later.eventId()).then().statusCode(200));
+        given().auth().oauth2(TestTokens.admin()).queryParam("customerId", customer).get("/usage-logs").then()
                 .statusCode(200)
                 .body("items", hasSize(2))
                 .body("items[1].eventId", equalTo(first.eventId().toString()))
@@ -126,7 +132,8 @@ class UsageLogRecordingTest {
         KAFKA.publish(valid);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/usage-logs/{id}", valid.eventId()).then().statusCode(200)
+                given().auth().oauth2(TestTokens.admin())
+                        .get("/usage-logs/{id}", valid.eventId()).then().statusCode(200)
                         .body("customerId", equalTo(customer)));
         List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.USAGE_EVENTS_DLQ, customer,
                 r -> r.size() >= 2, Duration.ofSeconds(30));
@@ -139,9 +146,9 @@ class UsageLogRecordingTest {
 
     @Test
     void shouldAnswerNotFoundAndBadRequestForSingleCalls() {
-        given().get("/usage-logs/{id}", UUID.randomUUID()).then()
+        given().auth().oauth2(TestTokens.admin()).get("/usage-logs/{id}", UUID.randomUUID()).then()
                 .statusCode(404).contentType(ContentType.JSON).body("code", equalTo("not_found"));
-        given().get("/usage-logs/not-a-uuid").then()
+        given().auth().oauth2(TestTokens.admin()).get("/usage-logs/not-a-uuid").then()
                 .statusCode(400).contentType(ContentType.JSON).body("code", equalTo("invalid_eventId"))
                 .body("message", containsString("eventId"));
     }

@@ -8,6 +8,7 @@ import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SampleEvents;
+import io.apimeter.testkit.TestTokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,13 +35,13 @@ class RetentionJobTest {
         KAFKA.publish(expired);
         KAFKA.publish(kept);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            given().get("/usage-logs/{id}", expired.eventId()).then().statusCode(200);
-            given().get("/usage-logs/{id}", kept.eventId()).then().statusCode(200);
+            given().auth().oauth2(TestTokens.admin()).get("/usage-logs/{id}", expired.eventId()).then().statusCode(200);
+            given().auth().oauth2(TestTokens.admin()).get("/usage-logs/{id}", kept.eventId()).then().statusCode(200);
         });
 
         assertEquals(1, retention.purgeBefore(Instant.parse("2001-04-01T00:00:00Z")));
 
-        given().get("/usage-logs/{id}", expired.eventId()).then().statusCode(404);
-        given().get("/usage-logs/{id}", kept.eventId()).then().statusCode(200);
+        given().auth().oauth2(TestTokens.admin()).get("/usage-logs/{id}", expired.eventId()).then().statusCode(404);
+        given().auth().oauth2(TestTokens.admin()).get("/usage-logs/{id}", kept.eventId()).then().statusCode(200);
     }
 }

@@ -1,0 +1,22 @@
+package io.apimeter.quota;
+
+import static io.restassured.RestAssured.given;
+
+import io.apimeter.testkit.TestTokens;
+import io.restassured.specification.RequestSpecification;
+
+/** Requests as the people of the platform make them: with their bearer tokens. */
+final class Callers {
+    private Callers() {
+    }
+
+    /** An admin: reads and changes every customer's quota. */
+    static RequestSpecification asAdmin() {
+        return given().auth().oauth2(TestTokens.admin());
+    }
+
+    /** A person of this customer: reads its own quota and standing only. */
+    static RequestSpecification asCustomer(String customerId) {
+        return given().auth().oauth2(TestTokens.customer(customerId));
+    }
+}
