@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -12,7 +15,13 @@ import io.apimeter.simulator.ProviderSimulator;
 import io.apimeter.simulator.SimulatorOptions;
 import io.apimeter.testkit.EmbeddedPostgresServer;
 import io.apimeter.testkit.FreePorts;
+import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SharedInfrastructure;
+import io.apimeter.testkit.TestIdentityProvider;
+import io.apimeter.testkit.TestTokens;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import java.util.Set;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.mail.internet.MimeMessage;
@@ -56,6 +65,7 @@ class MeteredCallEndToEndIT {
     private static final List<String> CONSUMERS = List.of("usage-recorder-service", "aggregation-service", "quota-service");
 
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final AnswerRecorder answers = new AnswerRecorder();
     private SharedInfrastructure infrastructure;
     private ProviderSimulator simulator;
     private GreenMail smtp;
@@ -72,7 +82,9 @@ class MeteredCallEndToEndIT {
         Map<String, String> common = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers(),
                 "DB_USER", EmbeddedPostgresServer.USER,
-                "DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+                "DB_PASSWORD", EmbeddedPostgresServer.PASSWORD,
+                "OIDC_AUTH_SERVER_URL", TestIdentityProvider.get().authServerUrl(),
+                "OIDC_AUDIENCE", TestTokens.AUDIENCE);
         Map<String, Map<String, String>> specific = Map.of(
                 "gateway-service", Map.of(
                         "OPENAI_BASE_URL", simulator.openAiBaseUrl(),
@@ -93,10 +105,12 @@ class MeteredCallEndToEndIT {
         }
         services.values().forEach(ServiceProcess::start);
         services.values().forEach(s -> s.awaitReady(Duration.ofMinutes(3)));
+        RestAssured.filters(answers);
     }
 
     @AfterAll
     void stopPlatform() {
+        RestAssured.reset();
         services.values().forEach(ServiceProcess::stop);
         if (smtp != null) {
             smtp.stop();
@@ -119,7 +133,8 @@ class MeteredCallEndToEndIT {
         String customer = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
         String providerKey = "sk-e2e-" + UUID.randomUUID();
         String apiKey = onboard(customer, providerKey);
-        given().contentType(ContentType.JSON).body(Map.of("openaiTokens", 1_000_000, "totalCostUsd", "100"))
+        answers.start(); // the answer that issued the key is the one that may show it, once
+        asAdmin().contentType(ContentType.JSON).body(Map.of("openaiTokens", 1_000_000, "totalCostUsd", "100"))
                 .put(url("quota-service") + "/quotas/{id}", customer).then().statusCode(200);
 
         // Step 1: two gpt-4 calls of 150,000 tokens, $6 each.
@@ -149,18 +164,91 @@ class MeteredCallEndToEndIT {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertAlertsAndMails(customer, step4.alerts()));
 
+        assertAnotherCustomerSeesNothing(customer);
+        exerciseEveryAnswerThatCouldCarryAKey(customer, apiKey);
         assertNoSecretInAnyDatabase(apiKey, providerKey);
+        assertNoSecretInAnyLogKafkaRecordOrAnswer(apiKey, providerKey);
+    }
+
+    /** A token of another customer reads nothing of this customer's, from any service. */
+    private void assertAnotherCustomerSeesNothing(String customer) {
+        String stranger = "someone-else";
+        asCustomer(stranger).get(url("usage-recorder-service") + "/usage-logs").then().statusCode(200)
+                .body(not(containsString(customer)));
+        asCustomer(stranger).get(url("usage-recorder-service") + "/usage-logs?customerId={c}", customer)
+                .then().statusCode(403).body(not(containsString("eventId")));
+        asCustomer(stranger).get(url("aggregation-service") + "/summaries?month={m}", YearMonth.now(ZoneOffset.UTC).toString())
+                .then().statusCode(200).body(not(containsString(customer)));
+        asCustomer(stranger).get(url("aggregation-service") + "/summaries/{c}", customer).then().statusCode(404);
+        asCustomer(stranger).get(url("quota-service") + "/quotas/{c}/status", customer).then().statusCode(404);
+        asCustomer(stranger).get(url("quota-service") + "/quotas/{c}", customer).then().statusCode(404);
+        asCustomer(stranger).get(url("alert-service") + "/alerts").then().statusCode(200)
+                .body(not(containsString(customer)));
+        asCustomer(customer).put(url("quota-service") + "/quotas/{c}", customer).then().statusCode(403);
+        given().get(url("alert-service") + "/alerts").then().statusCode(401);
+    }
+
+    /** Admin reads of keys and credentials, and a provider error passed through: none may show a secret. */
+    private void exerciseEveryAnswerThatCouldCarryAKey(String customer, String apiKey) {
+        asAdmin().get(url("gateway-service") + "/admin/customers/{c}/api-keys", customer).then().statusCode(200);
+        asAdmin().get(url("gateway-service") + "/admin/customers/{c}/credentials", customer).then().statusCode(200);
+        asAdmin().get(url("gateway-service") + "/admin/customers/{c}", customer).then().statusCode(200);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + apiKey).header("x-sim-status", 401)
+                .body("{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post(url("gateway-service") + "/openai/v1/chat/completions").then().statusCode(401);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + apiKey + "x")
+                .body("{}").post(url("gateway-service") + "/openai/v1/chat/completions").then().statusCode(401);
+    }
+
+    /** The keys are in no service log line, no record of any topic (key, value, headers) and no API answer. */
+    private void assertNoSecretInAnyLogKafkaRecordOrAnswer(String apiKey, String providerKey) throws Exception {
+        List<String> secrets = List.of(apiKey, apiKey.substring(13), providerKey);
+        for (ServiceProcess service : services.values()) {
+            List<String> lines = java.nio.file.Files.readAllLines(service.log());
+            assertFalse(lines.isEmpty(), service.name() + " logged nothing: the check would prove nothing");
+            for (String line : lines) {
+                for (String secret : secrets) {
+                    assertFalse(line.contains(secret), "a key in the log of " + service.name() + ": " + line.replace(secret, "***"));
+                }
+            }
+        }
+        try (Admin admin = infrastructure.kafka().admin();
+             KafkaTestClient kafka = new KafkaTestClient(infrastructure.kafkaBootstrapServers())) {
+            Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            int records = 0;
+            for (String topic : topics) {
+                long expected = recordsIn(admin, topic);
+                var all = kafka.read(topic, r -> true, l -> l.size() >= expected, Duration.ofSeconds(30));
+                assertEquals(expected, all.size(), "records read from " + topic);
+                records += all.size();
+                for (var record : all) {
+                    StringBuilder text = new StringBuilder().append(record.key()).append('|').append(record.value());
+                    record.headers().forEach(h -> text.append('|').append(h.key()).append('=')
+                            .append(h.value() == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                    for (String secret : secrets) {
+                        assertFalse(text.toString().contains(secret), "a key in a record of " + topic);
+                    }
+                }
+            }
+            assertTrue(records > 0, "no Kafka record was read: the check would prove nothing");
+        }
+        assertTrue(answers.bodies().size() > 5, "too few answers recorded: " + answers.bodies().size());
+        for (String body : answers.bodies()) {
+            for (String secret : secrets) {
+                assertFalse(body.contains(secret), "a key in an API answer: " + body.replace(secret, "***"));
+            }
+        }
     }
 
     private String onboard(String customer, String providerKey) {
         String gateway = url("gateway-service");
-        given().contentType(ContentType.JSON)
+        asAdmin().contentType(ContentType.JSON)
                 .body(Map.of("id", customer, "name", "E2E " + customer, "email", customer + "@customer.test"))
                 .post(gateway + "/admin/customers").then().statusCode(201);
-        String apiKey = given().contentType(ContentType.JSON).body("{}")
+        String apiKey = asAdmin().contentType(ContentType.JSON).body("{}")
                 .post(gateway + "/admin/customers/{id}/api-keys", customer).then().statusCode(201)
                 .extract().path("key");
-        given().contentType(ContentType.JSON).body(Map.of("apiKey", providerKey))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", providerKey))
                 .put(gateway + "/admin/customers/{id}/credentials/openai", customer).then().statusCode(200);
         return apiKey;
     }
@@ -186,7 +274,7 @@ class MeteredCallEndToEndIT {
     private void assertFigures(String customer, Expected expected) {
         String month = YearMonth.now(ZoneOffset.UTC).toString();
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-            JsonPath logs = given().get(url("usage-recorder-service") + "/usage-logs?customerId={c}&limit=500", customer)
+            JsonPath logs = asCustomer(customer).get(url("usage-recorder-service") + "/usage-logs?customerId={c}&limit=500", customer)
                     .then().statusCode(200).extract().jsonPath();
             List<Map<String, Object>> rows = logs.getList("items");
             assertEquals(expected.calls(), rows.size(), "rows in the usage log");
@@ -197,7 +285,7 @@ class MeteredCallEndToEndIT {
             assertMoney(expected.costUsd(), rows.stream().map(r -> new BigDecimal(String.valueOf(r.get("costUsd"))))
                     .reduce(BigDecimal.ZERO, BigDecimal::add).toPlainString(), "cost in the usage log");
 
-            JsonPath summaries = given().get(url("aggregation-service") + "/summaries?month={m}", month)
+            JsonPath summaries = asCustomer(customer).get(url("aggregation-service") + "/summaries?month={m}", month)
                     .then().statusCode(200).extract().jsonPath();
             Map<String, Object> summary = summaries.getMap("items.find { it.customerId == '" + customer + "' }");
             assertNotNull(summary, "the month's summary lists the customer");
@@ -207,7 +295,7 @@ class MeteredCallEndToEndIT {
             assertEquals(expected.outputTokens(), ((Number) summary.get("outputTokens")).longValue());
             assertMoney(expected.costUsd(), String.valueOf(summary.get("costUsd")), "cost in the summary");
 
-            JsonPath status = given().get(url("quota-service") + "/quotas/{c}/status", customer)
+            JsonPath status = asCustomer(customer).get(url("quota-service") + "/quotas/{c}/status", customer)
                     .then().statusCode(200).extract().jsonPath();
             assertEquals(String.valueOf(expected.tokens()),
                     new BigDecimal(status.getString("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.used"))
@@ -223,7 +311,7 @@ class MeteredCallEndToEndIT {
 
     /** Exactly the expected alerts exist for the customer, each about OpenAI tokens and each mailed once. */
     private void assertAlertsAndMails(String customer, List<String> expectedTypes) throws Exception {
-        JsonPath alerts = given().get(url("alert-service") + "/alerts?customerId={c}", customer)
+        JsonPath alerts = asCustomer(customer).get(url("alert-service") + "/alerts?customerId={c}", customer)
                 .then().statusCode(200).extract().jsonPath();
         List<String> types = new ArrayList<>(alerts.getList("items.type", String.class));
         types.sort(null);
@@ -303,6 +391,34 @@ class MeteredCallEndToEndIT {
                 }
             }
         }
+    }
+
+    /** How many records a topic holds now: the sum over its partitions of latest minus earliest offset. */
+    private static long recordsIn(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+        }
+        long count = 0;
+        for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values()) {
+            count += end.offset();
+        }
+        for (var start : admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS).values()) {
+            count -= start.offset();
+        }
+        return count;
+    }
+
+    private static RequestSpecification asAdmin() {
+        return given().auth().oauth2(TestTokens.admin());
+    }
+
+    private static RequestSpecification asCustomer(String customerId) {
+        return given().auth().oauth2(TestTokens.customer(customerId));
     }
 
     private static void assertMoney(String expected, String actual, String what) {
