@@ -2,8 +2,8 @@ package io.apimeter.alert;
 
 import static io.apimeter.alert.AlertTestEvents.exceeded;
 import static io.apimeter.alert.AlertTestEvents.warning;
-import static io.apimeter.alert.Callers.asAdmin;
-import static io.apimeter.alert.Callers.asCustomer;
+import static io.apimeter.testkit.security.Callers.asAdmin;
+import static io.apimeter.testkit.security.Callers.asCustomer;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.apimeter.testkit.security.AccessTable.admin;
 import static io.apimeter.testkit.security.AccessTable.customerRead;

@@ -2,7 +2,7 @@ package io.apimeter.alert;
 
 import static io.apimeter.alert.AlertTestEvents.exceeded;
 import static io.apimeter.alert.AlertTestEvents.warning;
-import static io.apimeter.alert.Callers.asAdmin;
+import static io.apimeter.testkit.security.Callers.asAdmin;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,5 +1,7 @@
 package io.apimeter.e2e;
 
+import static io.apimeter.testkit.security.Callers.asAdmin;
+import static io.apimeter.testkit.security.Callers.asCustomer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +22,6 @@ import io.apimeter.testkit.SharedInfrastructure;
 import io.apimeter.testkit.TestIdentityProvider;
 import io.apimeter.testkit.TestTokens;
 import io.restassured.RestAssured;
-import io.restassured.specification.RequestSpecification;
 import java.util.Set;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -411,14 +412,6 @@ class MeteredCallEndToEndIT {
             count -= start.offset();
         }
         return count;
-    }
-
-    private static RequestSpecification asAdmin() {
-        return given().auth().oauth2(TestTokens.admin());
-    }
-
-    private static RequestSpecification asCustomer(String customerId) {
-        return given().auth().oauth2(TestTokens.customer(customerId));
     }
 
     private static void assertMoney(String expected, String actual, String what) {

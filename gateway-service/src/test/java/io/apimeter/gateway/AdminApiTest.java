@@ -1,6 +1,6 @@
 package io.apimeter.gateway;
 
-import static io.apimeter.gateway.GatewayTestSupport.asAdmin;
+import static io.apimeter.testkit.security.Callers.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;

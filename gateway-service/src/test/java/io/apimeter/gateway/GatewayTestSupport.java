@@ -1,14 +1,12 @@
 package io.apimeter.gateway;
 
-import static io.restassured.RestAssured.given;
+import static io.apimeter.testkit.security.Callers.asAdmin;
 
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SharedInfrastructure;
-import io.apimeter.testkit.TestTokens;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +15,6 @@ import java.util.UUID;
 /** Drives the gateway as an admin would, through its HTTP API only. */
 final class GatewayTestSupport {
     private GatewayTestSupport() {
-    }
-
-    /** A request as an admin person makes it: with an admin's bearer token. */
-    static RequestSpecification asAdmin() {
-        return given().auth().oauth2(TestTokens.admin());
     }
 
     record Tenant(String customerId, String apiKey, String apiKeyId, String providerKey) {

@@ -14,6 +14,7 @@ import io.apimeter.events.Provider;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.simulator.RecordedRequest;
 import io.apimeter.testkit.ApimeterTestResource;
+import io.apimeter.testkit.security.Callers;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -155,27 +156,27 @@ class OpenAiProxyTest {
         given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
                 .body(GatewayTestSupport.chatBody("gpt-4")).post("/openai/v1/chat/completions")
                 .then().statusCode(200);
-        GatewayTestSupport.asAdmin().delete("/admin/customers/{id}/api-keys/{key}", tenant.customerId(), tenant.apiKeyId())
+        Callers.asAdmin().delete("/admin/customers/{id}/api-keys/{key}", tenant.customerId(), tenant.apiKeyId())
                 .then().statusCode(204);
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
                 given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
                         .body(GatewayTestSupport.chatBody("gpt-4")).post("/openai/v1/chat/completions")
                         .then().statusCode(401));
-        GatewayTestSupport.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId()).then()
+        Callers.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId()).then()
                 .body("[0].revokedAt", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test
     void shouldKeepTheLastUsedTimeOfAKey() {
         var tenant = GatewayTestSupport.newTenant();
-        GatewayTestSupport.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId())
+        Callers.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId())
                 .then().body("[0].lastUsedAt", nullValue());
         Instant before = Instant.now().minusSeconds(1);
         given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
                 .body(GatewayTestSupport.chatBody("gpt-4")).post("/openai/v1/chat/completions")
                 .then().statusCode(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String lastUsed = GatewayTestSupport.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId())
+            String lastUsed = Callers.asAdmin().get("/admin/customers/{id}/api-keys", tenant.customerId())
                     .then().extract().path("[0].lastUsedAt");
             assertTrue(lastUsed != null && !Instant.parse(lastUsed).isBefore(before), "lastUsedAt: " + lastUsed);
         });

@@ -1,7 +1,7 @@
 package io.apimeter.quota;
 
-import static io.apimeter.quota.Callers.asAdmin;
-import static io.apimeter.quota.Callers.asCustomer;
+import static io.apimeter.testkit.security.Callers.asAdmin;
+import static io.apimeter.testkit.security.Callers.asCustomer;
 import static io.apimeter.quota.QuotaTestKafka.openai;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static io.apimeter.testkit.security.AccessTable.admin;

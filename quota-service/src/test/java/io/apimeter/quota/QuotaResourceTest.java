@@ -1,6 +1,6 @@
 package io.apimeter.quota;
 
-import static io.apimeter.quota.Callers.asAdmin;
+import static io.apimeter.testkit.security.Callers.asAdmin;
 import static io.apimeter.quota.QuotaTestKafka.elevenlabs;
 import static io.apimeter.quota.QuotaTestKafka.openai;
 import static io.apimeter.quota.QuotaTestKafka.smartflo;
