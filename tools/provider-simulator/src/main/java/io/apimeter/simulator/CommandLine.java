@@ -12,17 +12,18 @@ final class CommandLine {
 
     static final String USAGE = """
             Usage: java -jar provider-simulator.jar [options]
-              --host <address>     interface to bind (SIMULATOR_HOST, default 127.0.0.1)
-              --port <port>        port, 0 for a free one (SIMULATOR_PORT, default 8090)
-              --latency-ms <ms>    delay before every provider answer (SIMULATOR_LATENCY_MS, default 0)
-              --error-rate <rate>  share of provider requests failed with a 500, 0.0 to 1.0 (SIMULATOR_ERROR_RATE, default 0)
-              --seed <long>        seed of the error draws (SIMULATOR_SEED, default 1)
-              --event-loops <n>    event loops serving requests (SIMULATOR_EVENT_LOOPS, default: one per core)
-              --help               print this and exit
+              --host <address>       interface to bind (SIMULATOR_HOST, default 127.0.0.1)
+              --port <port>          port, 0 for a free one (SIMULATOR_PORT, default 8090)
+              --latency-ms <ms>      delay before every provider answer (SIMULATOR_LATENCY_MS, default 0)
+              --chunk-delay-ms <ms>  pause between two chunks of a streamed answer (SIMULATOR_CHUNK_DELAY_MS, default 0)
+              --error-rate <rate>    share of provider requests failed with a 500, 0.0 to 1.0 (SIMULATOR_ERROR_RATE, default 0)
+              --seed <long>          seed of the error draws (SIMULATOR_SEED, default 1)
+              --event-loops <n>      event loops serving requests (SIMULATOR_EVENT_LOOPS, default: one per core)
+              --help                 print this and exit
             """;
 
     private static final Set<String> OPTIONS =
-            Set.of("--host", "--port", "--latency-ms", "--error-rate", "--seed", "--event-loops");
+            Set.of("--host", "--port", "--latency-ms", "--chunk-delay-ms", "--error-rate", "--seed", "--event-loops");
 
     private CommandLine() {
     }
@@ -46,6 +47,7 @@ final class CommandLine {
         options = apply(options, "--host", variable(env, "SIMULATOR_HOST"));
         options = apply(options, "--port", variable(env, "SIMULATOR_PORT"));
         options = apply(options, "--latency-ms", variable(env, "SIMULATOR_LATENCY_MS"));
+        options = apply(options, "--chunk-delay-ms", variable(env, "SIMULATOR_CHUNK_DELAY_MS"));
         options = apply(options, "--error-rate", variable(env, "SIMULATOR_ERROR_RATE"));
         options = apply(options, "--seed", variable(env, "SIMULATOR_SEED"));
         options = apply(options, "--event-loops", variable(env, "SIMULATOR_EVENT_LOOPS"));
@@ -94,6 +96,7 @@ final class CommandLine {
                 case "--host" -> options.withHost(trimmed);
                 case "--port" -> options.withPort(Integer.parseInt(trimmed));
                 case "--latency-ms" -> options.withLatency(Duration.ofMillis(Long.parseLong(trimmed)));
+                case "--chunk-delay-ms" -> options.withChunkDelay(Duration.ofMillis(Long.parseLong(trimmed)));
                 case "--error-rate" -> options.withErrorRate(Double.parseDouble(trimmed));
                 case "--seed" -> options.withSeed(Long.parseLong(trimmed));
                 default -> options.withEventLoops(Integer.parseInt(trimmed));

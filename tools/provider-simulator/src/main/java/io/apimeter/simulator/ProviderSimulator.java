@@ -1,9 +1,14 @@
 package io.apimeter.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.apimeter.simulator.elevenlabs.ElevenLabsRoutes;
 import io.apimeter.simulator.http.FaultInjector;
+import io.apimeter.simulator.http.Json;
 import io.apimeter.simulator.http.ProviderRoutes;
 import io.apimeter.simulator.http.Router;
 import io.apimeter.simulator.openai.OpenAiRoutes;
+import io.apimeter.simulator.smartflo.SmartfloCalls;
+import io.apimeter.simulator.smartflo.SmartfloRoutes;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -11,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.PrintStream;
 import java.util.List;
@@ -24,8 +30,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An HTTP server that speaks the AI providers' APIs (OpenAI under {@code /openai/v1}), so the gateway can be
- * run and tested without internet. Start it in a test with {@code ProviderSimulator.start(SimulatorOptions.defaults())}
+ * An HTTP server that speaks the AI providers' APIs (OpenAI under {@code /openai/v1}, ElevenLabs under
+ * {@code /elevenlabs/v1}, Smartflo under {@code /smartflo/v1}), so the gateway can be run and tested without
+ * internet. Start it in a test with {@code ProviderSimulator.start(SimulatorOptions.defaults())}
  * and close it afterwards, or run it as a process with {@code java -jar provider-simulator.jar --port 8090}.
  */
 public final class ProviderSimulator implements AutoCloseable {
@@ -36,13 +43,15 @@ public final class ProviderSimulator implements AutoCloseable {
 
     private final Vertx vertx;
     private final RequestLog requestLog;
+    private final SmartfloCalls calls;
     private final String baseUrl;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ProviderSimulator(Vertx vertx, RequestLog requestLog, String host, int port) {
+    private ProviderSimulator(Vertx vertx, RequestLog requestLog, SmartfloCalls calls, String host, int port) {
         this.vertx = vertx;
         this.requestLog = requestLog;
+        this.calls = calls;
         this.port = port;
         this.baseUrl = "http://" + urlHost(host) + ":" + port;
     }
@@ -67,17 +76,19 @@ public final class ProviderSimulator implements AutoCloseable {
                         .setFileCachingEnabled(false)
                         .setClassPathResolvingEnabled(false)));
         RequestLog requestLog = new RequestLog();
+        SmartfloCalls calls = new SmartfloCalls();
         Router router = new Router(vertx,
-                new FaultInjector(options.latency(), options.errorRate(), options.seed()),
+                new FaultInjector(options.latency(), options.chunkDelay(), options.errorRate(), options.seed()),
                 requestLog::add);
-        providers().forEach(router::provider);
-        ControlRoutes.register(router, requestLog);
+        providers(calls).forEach(router::provider);
+        ControlRoutes.register(router, requestLog, calls, vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout(ControlRoutes.WEBHOOK_TIMEOUT_MS)));
         try {
             // One server per event loop sharing one port. Vert.x binds port 0 anew for each server, but a negative
             // port once, at a free port shared by all servers asking for that same negative port.
             int bindPort = options.port() == 0 ? -1 : options.port();
             int port = await(deploy(vertx, router, options.host(), bindPort, options.eventLoops()));
-            return new ProviderSimulator(vertx, requestLog, options.host(), port);
+            return new ProviderSimulator(vertx, requestLog, calls, options.host(), port);
         } catch (RuntimeException e) {
             closeQuietly(vertx);
             throw new IllegalStateException(
@@ -86,8 +97,8 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** The provider APIs served, each under its own path prefix. A new provider is one more entry here. */
-    private static List<ProviderRoutes> providers() {
-        return List.of(new OpenAiRoutes());
+    private static List<ProviderRoutes> providers(SmartfloCalls calls) {
+        return List.of(new OpenAiRoutes(), new ElevenLabsRoutes(), new SmartfloRoutes(calls));
     }
 
     /** The port it listens on (the real one when started with port 0). */
@@ -103,6 +114,32 @@ public final class ProviderSimulator implements AutoCloseable {
     /** The base URL an OpenAI client uses: {@code baseUrl() + "/openai/v1"}. */
     public String openAiBaseUrl() {
         return baseUrl + OpenAiRoutes.PREFIX;
+    }
+
+    /** The base URL an ElevenLabs client uses: {@code baseUrl() + "/elevenlabs/v1"}. */
+    public String elevenLabsBaseUrl() {
+        return baseUrl + ElevenLabsRoutes.PREFIX;
+    }
+
+    /** The base URL of Smartflo's API: {@code baseUrl() + "/smartflo/v1"}. */
+    public String smartfloBaseUrl() {
+        return baseUrl + SmartfloRoutes.PREFIX;
+    }
+
+    /**
+     * The call-ended record (CDR) Smartflo would post to its webhook for a call placed on this simulator with
+     * {@code POST /smartflo/v1/click_to_call}, ending now after {@code billedSeconds} of talk, as JSON:
+     * {@code {"call_id", "uuid", "call_status", "billsec", "duration", "start_stamp", "end_stamp", "agent_number",
+     * "destination_number", ...}}. The call stays known, so it can be completed again.
+     *
+     * @throws IllegalArgumentException when no such call was placed here, or billedSeconds is negative
+     */
+    public String completeCall(String callId, long billedSeconds) {
+        try {
+            return Json.MAPPER.writeValueAsString(calls.complete(callId, billedSeconds));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the call record as JSON", e);
+        }
     }
 
     /** The last {@value RequestLog#CAPACITY} provider requests received, oldest first. */
@@ -151,7 +188,8 @@ public final class ProviderSimulator implements AutoCloseable {
         SimulatorOptions options = CommandLine.parse(args, env);
         ProviderSimulator simulator = start(options);
         out.println("provider-simulator listening on " + simulator.baseUrl()
-                + " (latency " + options.latency().toMillis() + " ms, error rate " + options.errorRate()
+                + " (latency " + options.latency().toMillis() + " ms, chunk delay " + options.chunkDelay().toMillis()
+                + " ms, error rate " + options.errorRate()
                 + ", seed " + options.seed() + ")");
         out.flush();
         return simulator;

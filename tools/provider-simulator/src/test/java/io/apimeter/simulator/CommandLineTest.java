@@ -24,17 +24,19 @@ class CommandLineTest {
         assertEquals(8090, options.port());
         assertEquals(Duration.ZERO, options.latency());
         assertEquals(0.0, options.errorRate());
+        assertEquals(Duration.ZERO, options.chunkDelay());
     }
 
     @Test
     void shouldReadEveryFlagWithSpaceOrEqualsSign() {
         SimulatorOptions options = CommandLine.parse(new String[] {
-                "--host", "0.0.0.0", "--port=9100", "--latency-ms", "75", "--error-rate=0.25", "--seed", "-7",
-                "--event-loops", "1"}, Map.of());
+                "--host", "0.0.0.0", "--port=9100", "--latency-ms", "75", "--chunk-delay-ms=15", "--error-rate=0.25",
+                "--seed", "-7", "--event-loops", "1"}, Map.of());
 
         assertEquals("0.0.0.0", options.host());
         assertEquals(9100, options.port());
         assertEquals(Duration.ofMillis(75), options.latency());
+        assertEquals(Duration.ofMillis(15), options.chunkDelay());
         assertEquals(0.25, options.errorRate());
         assertEquals(-7, options.seed());
         assertEquals(1, options.eventLoops());
@@ -43,7 +45,8 @@ class CommandLineTest {
     @Test
     void shouldTakeEnvironmentVariablesUnlessAFlagSaysOtherwise() {
         Map<String, String> env = Map.of("SIMULATOR_PORT", "9200", "SIMULATOR_LATENCY_MS", "20",
-                "SIMULATOR_ERROR_RATE", "0.1", "SIMULATOR_SEED", "99", "SIMULATOR_HOST", "");
+                "SIMULATOR_ERROR_RATE", "0.1", "SIMULATOR_SEED", "99", "SIMULATOR_HOST", "",
+                "SIMULATOR_CHUNK_DELAY_MS", "40");
 
         SimulatorOptions options = CommandLine.parse(new String[] {"--port", "9300"}, env);
 
@@ -51,6 +54,7 @@ class CommandLineTest {
         assertEquals(Duration.ofMillis(20), options.latency());
         assertEquals(0.1, options.errorRate());
         assertEquals(99, options.seed());
+        assertEquals(Duration.ofMillis(40), options.chunkDelay());
         assertEquals("127.0.0.1", options.host(), "a blank variable counts as unset");
     }
 
@@ -64,7 +68,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--verbose", "--port", "--port=http", "--port=70000", "--latency-ms=-5",
-            "--error-rate=1.5", "--error-rate=NaN", "--event-loops=0", "8090"})
+            "--error-rate=1.5", "--error-rate=NaN", "--chunk-delay-ms=-1", "--event-loops=0", "8090"})
     void shouldRejectUnknownOrInvalidOptions(String arg) {
         assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {arg}, Map.of()));
     }

@@ -3,6 +3,7 @@ package io.apimeter.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,12 @@ final class SimClient {
 
     /** A chat completions request with a key, to which headers can be added. */
     HttpRequest.Builder chat(String body) {
-        return post(CHAT, body).header("Authorization", "Bearer sk-test");
+        return openAi("/chat/completions", body);
+    }
+
+    /** A POST to an OpenAI route (path after {@code /openai/v1}) with a key. */
+    HttpRequest.Builder openAi(String path, String body) {
+        return post("/openai/v1" + path, body).header("Authorization", "Bearer sk-test");
     }
 
     HttpRequest.Builder post(String path, String body) {
@@ -42,6 +48,15 @@ final class SimClient {
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends and hands back the body as it arrives, for reading a stream chunk by chunk. */
+    HttpResponse<InputStream> stream(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    HttpResponse<byte[]> sendForBytes(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static JsonNode json(HttpResponse<String> response) {

@@ -1,10 +1,12 @@
 package io.apimeter.simulator.http;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /** One request with its whole body, and the ways to answer it. Used on the request's event loop only. */
@@ -12,14 +14,26 @@ public final class Exchange {
 
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
+    private final Vertx vertx;
     private final HttpServerRequest request;
     private final Buffer body;
     private final Map<String, String> pathParams;
+    private FaultInjector.StreamPlan streamPlan = FaultInjector.StreamPlan.NONE;
 
-    Exchange(HttpServerRequest request, Buffer body, Map<String, String> pathParams) {
+    Exchange(Vertx vertx, HttpServerRequest request, Buffer body, Map<String, String> pathParams) {
+        this.vertx = vertx;
         this.request = request;
         this.body = body;
         this.pathParams = pathParams;
+    }
+
+    /** The Vert.x instance serving the request, e.g. for timers or an HTTP client. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    void streamPlan(FaultInjector.StreamPlan plan) {
+        this.streamPlan = plan;
     }
 
     /** The underlying request, for anything this class does not cover. */
@@ -84,6 +98,24 @@ public final class Exchange {
             response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
         }
         response.end(content);
+    }
+
+    /**
+     * Answers with a chunked body written one chunk at a time, without blocking: the status and headers go out
+     * with the first chunk, then each further chunk after the request's chunk delay
+     * ({@code x-sim-chunk-delay-ms}, else the global one). With {@code x-sim-abort-after-chunks: n} the
+     * connection is dropped after n chunks instead of ending the answer.
+     */
+    public void stream(int status, CharSequence contentType, List<Buffer> chunks) {
+        if (isDone()) {
+            return;
+        }
+        HttpServerResponse response = request.response();
+        response.setStatusCode(status);
+        if (contentType != null) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+        }
+        new ChunkedWriter(vertx, request, chunks, streamPlan.chunkDelayMs(), streamPlan.abortAfterChunks()).start();
     }
 
     /** Drops the connection without an answer, as a broken upstream would. */

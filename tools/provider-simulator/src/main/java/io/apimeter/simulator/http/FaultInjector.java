@@ -6,20 +6,19 @@ import java.util.Random;
 
 /**
  * Decides how a provider request misbehaves: from the caller's {@code x-sim-*} headers first, then from the
- * simulator's global latency and error rate.
+ * simulator's global latency, chunk delay and error rate.
  */
 public final class FaultInjector {
 
-    /** No fault: answer at once. */
-    static final Plan NONE = new Plan(0, false, 0);
-
     private final long latencyMs;
+    private final long chunkDelayMs;
     private final double errorRate;
     // java.util.Random is thread-safe; with one caller at a time its draws, and so the run, are reproducible.
     private final Random random;
 
-    public FaultInjector(Duration latency, double errorRate, long seed) {
+    public FaultInjector(Duration latency, Duration chunkDelay, double errorRate, long seed) {
         this.latencyMs = latency.toMillis();
+        this.chunkDelayMs = chunkDelay.toMillis();
         this.errorRate = errorRate;
         this.random = new Random(seed);
     }
@@ -30,11 +29,10 @@ public final class FaultInjector {
      * @throws InvalidRequestException when an {@code x-sim-*} header is malformed
      */
     Plan plan(Exchange exchange) {
-        OptionalLong requestedLatency = SimHeaders.nonNegativeLong(exchange, SimHeaders.LATENCY_MS);
-        if (requestedLatency.isPresent() && requestedLatency.getAsLong() > SimHeaders.MAX_LATENCY_MS) {
-            throw new InvalidRequestException("Invalid header " + SimHeaders.LATENCY_MS + ": at most "
-                    + SimHeaders.MAX_LATENCY_MS + " ms, got " + requestedLatency.getAsLong() + ".");
-        }
+        long latency = boundedLong(exchange, SimHeaders.LATENCY_MS, SimHeaders.MAX_LATENCY_MS).orElse(latencyMs);
+        long chunkDelay = boundedLong(exchange, SimHeaders.CHUNK_DELAY_MS, SimHeaders.MAX_CHUNK_DELAY_MS)
+                .orElse(chunkDelayMs);
+        OptionalLong abortAfter = SimHeaders.nonNegativeLong(exchange, SimHeaders.ABORT_AFTER_CHUNKS);
         int status = requestedStatus(exchange);
         boolean close = SimHeaders.flag(exchange, SimHeaders.CLOSE);
         // Draw for every request, whatever its headers, so that one request's headers do not shift the
@@ -43,11 +41,17 @@ public final class FaultInjector {
         if (status == 0 && randomError) {
             status = 500;
         }
-        long delay = requestedLatency.orElse(latencyMs);
-        if (delay == 0 && status == 0 && !close) {
-            return NONE;
+        return new Plan(latency, close, status,
+                new StreamPlan(chunkDelay, abortAfter.isPresent() ? abortAfter.getAsLong() : -1));
+    }
+
+    private static OptionalLong boundedLong(Exchange exchange, String header, long max) {
+        OptionalLong value = SimHeaders.nonNegativeLong(exchange, header);
+        if (value.isPresent() && value.getAsLong() > max) {
+            throw new InvalidRequestException("Invalid header " + header + ": at most " + max + " ms, got "
+                    + value.getAsLong() + ".");
         }
-        return new Plan(delay, close, status);
+        return value;
     }
 
     private static int requestedStatus(Exchange exchange) {
@@ -72,7 +76,18 @@ public final class FaultInjector {
      * @param delayMs wait this long before doing anything else
      * @param close   then drop the connection without answering
      * @param status  or else answer with this error status (0: no injected error, let the handler answer)
+     * @param stream  how a streamed answer is paced and whether it is cut short
      */
-    record Plan(long delayMs, boolean close, int status) {
+    record Plan(long delayMs, boolean close, int status, StreamPlan stream) {
+    }
+
+    /**
+     * @param chunkDelayMs      pause between two chunks of a streamed answer
+     * @param abortAfterChunks  drop the connection after this many chunks; negative: send the whole stream
+     */
+    record StreamPlan(long chunkDelayMs, long abortAfterChunks) {
+
+        /** The whole stream, without pauses: what control routes and tests of the writer get. */
+        static final StreamPlan NONE = new StreamPlan(0, -1);
     }
 }

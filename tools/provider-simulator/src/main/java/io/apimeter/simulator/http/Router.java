@@ -77,12 +77,12 @@ public final class Router implements Handler<HttpServerRequest> {
                 continue;
             }
             if (route.method().equals(request.method())) {
-                run(route, new Exchange(request, body, params));
+                run(route, new Exchange(vertx, request, body, params));
                 return;
             }
             pathMatch = route;
         }
-        Exchange exchange = new Exchange(request, body, Map.of());
+        Exchange exchange = new Exchange(vertx, request, body, Map.of());
         ProviderRoutes provider = pathMatch != null ? pathMatch.provider() : providerOf(path);
         if (pathMatch != null) {
             exchange.responseHeader("allow", allowedMethods(candidates, path));
@@ -114,6 +114,7 @@ public final class Router implements Handler<HttpServerRequest> {
             route.provider().respondError(exchange, 400, e.getMessage(), e.param());
             return;
         }
+        exchange.streamPlan(plan.stream());
         if (plan.delayMs() > 0) {
             vertx.setTimer(plan.delayMs(), id -> answer(route, exchange, plan));
         } else {

@@ -19,9 +19,17 @@ public final class SimHeaders {
     public static final String CACHED_TOKENS = "x-sim-cached-tokens";
     /** Usage to report: reasoning tokens (part of the completion tokens). */
     public static final String REASONING_TOKENS = "x-sim-reasoning-tokens";
+    /** Usage to report: characters billed for a text-to-speech request ({@code character-cost} header). */
+    public static final String CHARACTER_COST = "x-sim-character-cost";
+    /** Delay in milliseconds between two chunks of a streamed answer; overrides the global chunk delay. */
+    public static final String CHUNK_DELAY_MS = "x-sim-chunk-delay-ms";
+    /** Send this many chunks of a streamed answer, then drop the connection (a stream cut short). */
+    public static final String ABORT_AFTER_CHUNKS = "x-sim-abort-after-chunks";
 
     /** Longest delay a request may ask for, so that a typo cannot hang a test for hours. */
     public static final long MAX_LATENCY_MS = 600_000;
+    /** Longest delay between two chunks a request may ask for. */
+    public static final long MAX_CHUNK_DELAY_MS = 60_000;
 
     private SimHeaders() {
     }

@@ -1,26 +1,20 @@
 package io.apimeter.simulator.openai;
 
 import io.apimeter.simulator.http.Exchange;
-import io.apimeter.simulator.http.InvalidRequestException;
-import io.apimeter.simulator.http.SimHeaders;
+import io.apimeter.simulator.http.ServerSentEvents;
+import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code POST /openai/v1/chat/completions}: a non-streaming chat completion whose usage the caller chooses
+ * {@code POST /openai/v1/chat/completions}: a chat completion, whole or streamed, whose usage the caller chooses
  * with {@code x-sim-*-tokens} headers, or else derives deterministically from the request.
  */
 final class ChatCompletions {
-
-    /** Completion tokens reported when the caller names neither a count nor a lower {@code max_tokens}. */
-    static final long DEFAULT_COMPLETION_TOKENS = 16;
-
-    private static final String[] WORDS =
-            "This is a simulated answer from the apimeter provider simulator.".split(" ");
-    /** The answer has one word per completion token, up to this many. */
-    private static final int MAX_ANSWER_WORDS = 1000;
 
     private final OpenAiRoutes routes;
     private final AtomicLong sequence = new AtomicLong();
@@ -30,74 +24,74 @@ final class ChatCompletions {
     }
 
     void handle(Exchange exchange) {
-        if (!hasBearerKey(exchange.header("authorization"))) {
-            routes.respondError(exchange, 401, "You didn't provide an API key. You need to provide your API key in an "
-                    + "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", null);
+        if (!routes.authorized(exchange)) {
             return;
         }
         UsageHeaders usageHeaders = UsageHeaders.read(exchange);
         ChatRequest request = ChatRequest.parse(exchange.body());
         ChatCompletion.Usage usage = usage(usageHeaders, request);
         long n = sequence.incrementAndGet();
+        String id = "chatcmpl-sim-" + n;
+        long created = Instant.now().getEpochSecond();
+        String answer = SimulatedText.answer(usage.completionTokens());
+        exchange.responseHeader("x-request-id", routes.nextRequestId());
+        if (request.streaming().stream()) {
+            exchange.responseHeader("cache-control", "no-cache");
+            exchange.stream(200, ServerSentEvents.CONTENT_TYPE,
+                    chunks(id, created, request, answer, request.streaming().includeUsage() ? usage : null));
+            return;
+        }
         ChatCompletion completion = new ChatCompletion(
-                "chatcmpl-sim-" + n,
+                id,
                 "chat.completion",
-                Instant.now().getEpochSecond(),
+                created,
                 request.model(),
                 List.of(new ChatCompletion.Choice(0,
-                        new ChatCompletion.Message("assistant", answer(usage.completionTokens()), null, List.of()),
+                        new ChatCompletion.Message("assistant", answer, null, List.of()),
                         null, "stop")),
                 usage,
                 "default",
                 "fp_sim");
-        exchange.responseHeader("x-request-id", "req_sim_" + n);
         exchange.respondJson(200, completion);
     }
 
-    private static boolean hasBearerKey(String authorization) {
-        return authorization != null
-                && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                && !authorization.substring(7).isBlank();
+    /**
+     * The events of a streamed completion: the role, the content pieces, the finish reason, the usage when asked
+     * for (with no choices), then {@code [DONE]}.
+     */
+    private static List<Buffer> chunks(String id, long created, ChatRequest request, String answer,
+                                       ChatCompletion.Usage usage) {
+        List<Buffer> chunks = new ArrayList<>();
+        Map<String, Object> role = new LinkedHashMap<>();
+        role.put("role", "assistant");
+        role.put("content", "");
+        role.put("refusal", null);
+        chunks.add(chunk(id, created, request, role, null));
+        for (String piece : SimulatedText.pieces(answer)) {
+            chunks.add(chunk(id, created, request, Map.of("content", piece), null));
+        }
+        chunks.add(chunk(id, created, request, Map.of(), "stop"));
+        if (usage != null) {
+            chunks.add(ServerSentEvents.data(new ChatCompletionChunk(id, "chat.completion.chunk", created,
+                    request.model(), "default", "fp_sim", List.of(), usage)));
+        }
+        chunks.add(ServerSentEvents.done());
+        return chunks;
+    }
+
+    private static Buffer chunk(String id, long created, ChatRequest request, Map<String, Object> delta,
+                                String finishReason) {
+        return ServerSentEvents.data(new ChatCompletionChunk(id, "chat.completion.chunk", created, request.model(),
+                "default", "fp_sim", List.of(new ChatCompletionChunk.Choice(0, delta, null, finishReason)), null));
     }
 
     private static ChatCompletion.Usage usage(UsageHeaders headers, ChatRequest request) {
         long promptTokens = headers.promptTokens().orElse(request.estimatedPromptTokens());
-        long completionTokens = headers.completionTokens().orElseGet(() ->
-                Math.min(request.maxOutputTokens().orElse(DEFAULT_COMPLETION_TOKENS), DEFAULT_COMPLETION_TOKENS));
-        long totalTokens;
-        try {
-            totalTokens = Math.addExact(promptTokens, completionTokens);
-        } catch (ArithmeticException e) {
-            throw new InvalidRequestException("Invalid headers " + SimHeaders.PROMPT_TOKENS + " and "
-                    + SimHeaders.COMPLETION_TOKENS + ": their sum is too large.");
-        }
-        return new ChatCompletion.Usage(promptTokens, completionTokens, totalTokens,
+        long completionTokens = headers.completionTokensOr(request.maxOutputTokens(),
+                SimulatedText.DEFAULT_COMPLETION_TOKENS);
+        return new ChatCompletion.Usage(promptTokens, completionTokens,
+                UsageHeaders.total(promptTokens, completionTokens),
                 new ChatCompletion.PromptTokensDetails(headers.cachedTokens().orElse(0), 0),
                 new ChatCompletion.CompletionTokensDetails(headers.reasoningTokens().orElse(0), 0, 0, 0));
-    }
-
-    /** The usage the caller chose with {@code x-sim-*-tokens} headers; each one absent means "derive it". */
-    private record UsageHeaders(OptionalLong promptTokens, OptionalLong completionTokens, OptionalLong cachedTokens,
-                                OptionalLong reasoningTokens) {
-
-        static UsageHeaders read(Exchange exchange) {
-            return new UsageHeaders(
-                    SimHeaders.nonNegativeLong(exchange, SimHeaders.PROMPT_TOKENS),
-                    SimHeaders.nonNegativeLong(exchange, SimHeaders.COMPLETION_TOKENS),
-                    SimHeaders.nonNegativeLong(exchange, SimHeaders.CACHED_TOKENS),
-                    SimHeaders.nonNegativeLong(exchange, SimHeaders.REASONING_TOKENS));
-        }
-    }
-
-    private static String answer(long completionTokens) {
-        int words = (int) Math.min(completionTokens, MAX_ANSWER_WORDS);
-        StringBuilder text = new StringBuilder(words * 8);
-        for (int i = 0; i < words; i++) {
-            if (i > 0) {
-                text.append(' ');
-            }
-            text.append(WORDS[i % WORDS.length]);
-        }
-        return text.toString();
     }
 }
