@@ -25,11 +25,6 @@ public final class OpenAiErrors {
                 "invalid_request_error", "provider_credentials_missing");
     }
 
-    public static Response streamingNotSupported() {
-        return error(400, "Streaming is not available through this gateway yet; send the request with stream=false.",
-                "invalid_request_error", "streaming_not_supported");
-    }
-
     public static Response timeout() {
         return error(504, "The request to OpenAI timed out.", "server_error", "upstream_timeout");
     }

@@ -1,6 +1,7 @@
 package io.apimeter.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.Outcome;
 import io.apimeter.events.Provider;
@@ -9,6 +10,7 @@ import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.gateway.service.CallMeter;
 import io.apimeter.gateway.service.CallerDirectory;
 import jakarta.annotation.security.PermitAll;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,6 +20,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -52,11 +55,43 @@ public class OpenAiProxyResource {
     @Path("/chat/completions")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.WILDCARD)
-    public Response chatCompletions(byte[] body, @Context HttpHeaders headers) {
+    public Response chatCompletions(byte[] body, @Context HttpHeaders headers, @Context HttpServerResponse connection) {
+        return forward("chat.completions", "/chat/completions", body, headers, connection);
+    }
+
+    @POST
+    @Path("/responses")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.WILDCARD)
+    public Response responses(byte[] body, @Context HttpHeaders headers, @Context HttpServerResponse connection) {
+        return forward("responses", "/responses", body, headers, connection);
+    }
+
+    @POST
+    @Path("/embeddings")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.WILDCARD)
+    public Response embeddings(byte[] body, @Context HttpHeaders headers, @Context HttpServerResponse connection) {
+        return forward("embeddings", "/embeddings", body, headers, connection);
+    }
+
+    @POST
+    @Path("/completions")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.WILDCARD)
+    public Response completions(byte[] body, @Context HttpHeaders headers, @Context HttpServerResponse connection) {
+        return forward("completions", "/completions", body, headers, connection);
+    }
+
+    /**
+     * Authenticates the client app, forwards the call to OpenAI with the customer's own key, returns the
+     * answer unchanged and meters it. Every outcome after authentication is metered, failures included.
+     */
+    private Response forward(String operation, String path, byte[] body, HttpHeaders headers,
+                             HttpServerResponse connection) {
         Instant startedAt = Instant.now();
         long startedNanos = System.nanoTime();
-        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String presented = bearer(authorization);
+        String presented = bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (presented == null) {
             return OpenAiErrors.missingKey();
         }
@@ -69,16 +104,15 @@ public class OpenAiProxyResource {
             return OpenAiErrors.noCredential();
         }
         JsonNode request = parse(body);
-        if (request != null && request.path("stream").asBoolean(false)) {
-            return OpenAiErrors.streamingNotSupported();
-        }
         String model = request != null && request.path("model").isTextual() ? request.get("model").asText() : null;
-        CallMeter.Call call = new CallMeter.Call(caller.get(), Provider.OPENAI, "chat.completions", model,
-                startedAt, startedNanos);
+        CallMeter.Call call = new CallMeter.Call(caller.get(), Provider.OPENAI, operation, model, startedAt, startedNanos);
+        if (request instanceof ObjectNode streamed && streamed.path("stream").asBoolean(false)) {
+            return forwardStream(call, path, streamed, headers, providerKey.get(), connection);
+        }
 
         HttpResponse<byte[]> answer;
         try {
-            answer = upstream.post(URI.create(openai.baseUrl() + "/chat/completions"), body, headers,
+            answer = upstream.post(URI.create(openai.baseUrl() + path), body, headers,
                     Map.of("Authorization", "Bearer " + providerKey.get()), openai.timeout());
         } catch (HttpTimeoutException e) {
             meter.record(call, 504, Outcome.PROVIDER_TIMEOUT, Usage.NONE);
@@ -99,9 +133,69 @@ public class OpenAiProxyResource {
         return passBack(answer);
     }
 
-    private static Response passBack(HttpResponse<byte[]> answer) {
-        Response.ResponseBuilder response = Response.status(answer.statusCode()).entity(answer.body());
-        for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
+    /**
+     * A streamed call: the answer goes to the client chunk by chunk as it arrives. Chat and legacy completions
+     * only report usage when asked, so the gateway asks on the client's behalf and keeps that chunk from a
+     * client that did not ask. A stream that ends without usage (the client went away, the provider broke
+     * off) is metered with tokens counted by OpenAI's tokenizer, marked as estimated.
+     */
+    private Response forwardStream(CallMeter.Call call, String path, ObjectNode request, HttpHeaders headers,
+                                   String providerKey, HttpServerResponse connection) {
+        boolean dropUsageChunk = false;
+        if (!path.equals("/responses")) {
+            ObjectNode options = request.path("stream_options").isObject()
+                    ? (ObjectNode) request.get("stream_options") : request.putObject("stream_options");
+            if (!options.path("include_usage").asBoolean(false)) {
+                options.put("include_usage", true);
+                dropUsageChunk = true;
+            }
+        }
+        byte[] body = EventJson.write(request).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<InputStream> answer;
+        try {
+            answer = upstream.postStreaming(URI.create(openai.baseUrl() + path), body, headers,
+                    Map.of("Authorization", "Bearer " + providerKey), openai.timeout());
+        } catch (HttpTimeoutException e) {
+            meter.record(call, 504, Outcome.PROVIDER_TIMEOUT, Usage.NONE);
+            return OpenAiErrors.timeout();
+        } catch (IOException e) {
+            meter.record(call, 502, Outcome.PROVIDER_UNREACHABLE, Usage.NONE);
+            return OpenAiErrors.unreachable();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            meter.record(call, 499, Outcome.CLIENT_ABORTED, Usage.NONE);
+            return OpenAiErrors.unreachable();
+        }
+        int status = answer.statusCode();
+        if (status < 200 || status >= 300) {
+            byte[] error;
+            try (InputStream in = answer.body()) {
+                error = in.readAllBytes();
+            } catch (IOException e) {
+                error = new byte[0];
+            }
+            meter.record(call, status, Outcome.PROVIDER_ERROR, OpenAiUsage.from(parse(error)));
+            return passBack(status, answer.headers(), error);
+        }
+        SseRelay relay = new SseRelay(answer.body(), dropUsageChunk, connection::closed, result -> {
+            if (result.reportedUsage() != null) {
+                Outcome outcome = result.clientGone() ? Outcome.CLIENT_ABORTED : Outcome.SUCCESS;
+                meter.record(call, status, outcome, result.reportedUsage());
+            } else {
+                long input = TokenEstimator.count(call.model(), TokenEstimator.inputText(request));
+                long output = TokenEstimator.count(call.model(), result.outputText());
+                Outcome outcome = result.clientGone() ? Outcome.CLIENT_ABORTED
+                        : result.upstreamBroken() ? Outcome.PROVIDER_ERROR : Outcome.SUCCESS;
+                meter.record(call, result.clientGone() ? 499 : status, outcome,
+                        new Usage(input, output, 0, 0, 0, 0, true));
+            }
+        });
+        return passBack(status, answer.headers(), relay);
+    }
+
+    private static Response passBack(int status, java.net.http.HttpHeaders upstreamHeaders, Object entity) {
+        Response.ResponseBuilder response = Response.status(status).entity(entity);
+        for (Map.Entry<String, List<String>> header : upstreamHeaders.map().entrySet()) {
             if (UpstreamClient.passBack(header.getKey())) {
                 for (String value : header.getValue()) {
                     response.header(header.getKey(), value);
@@ -109,6 +203,10 @@ public class OpenAiProxyResource {
             }
         }
         return response.build();
+    }
+
+    private static Response passBack(HttpResponse<byte[]> answer) {
+        return passBack(answer.statusCode(), answer.headers(), answer.body());
     }
 
     private static String bearer(String authorization) {

@@ -35,6 +35,18 @@ public class UpstreamClient {
 
     public HttpResponse<byte[]> post(URI uri, byte[] body, HttpHeaders incoming, Map<String, String> auth,
                                      Duration timeout) throws IOException, InterruptedException {
+        return client.send(request(uri, body, incoming, auth, timeout), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Like {@link #post}, but the answer is read as it arrives; the timeout covers the answer's start. */
+    public HttpResponse<java.io.InputStream> postStreaming(URI uri, byte[] body, HttpHeaders incoming,
+                                                           Map<String, String> auth, Duration timeout)
+            throws IOException, InterruptedException {
+        return client.send(request(uri, body, incoming, auth, timeout), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private static HttpRequest request(URI uri, byte[] body, HttpHeaders incoming, Map<String, String> auth,
+                                       Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -47,7 +59,7 @@ public class UpstreamClient {
             }
         }
         auth.forEach(request::header);
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return request.build();
     }
 
     /** Response headers passed back to the client: all but hop-by-hop ones and those the server sets. */
