@@ -90,7 +90,8 @@ class MeteredCallEndToEndIT {
                 "gateway-service", Map.of(
                         "OPENAI_BASE_URL", simulator.openAiBaseUrl(),
                         "APIMETER_MASTER_KEY", Base64.getEncoder().encodeToString(randomBytes(32)),
-                        "APIMETER_API_KEY_PEPPER", UUID.randomUUID().toString()),
+                        "APIMETER_API_KEY_PEPPER", UUID.randomUUID().toString(),
+                        "GATEWAY_SPOOL_DIR", root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID()).toString()),
                 "alert-service", Map.of(
                         "MAIL_HOST", "127.0.0.1",
                         "MAIL_PORT", String.valueOf(smtp.getSmtp().getPort()),

@@ -34,7 +34,11 @@ class GatewayAccessTest {
             admin("PUT", "/admin/customers/{id}/credentials/{provider}", "/admin/customers/acme/credentials/openai"),
             admin("GET", "/admin/customers/{id}/credentials", "/admin/customers/acme/credentials"),
             admin("GET", "/admin/prices", "/admin/prices"),
-            open("POST", "/openai/v1/chat/completions", "/openai/v1/chat/completions"));
+            admin("POST", "/admin/prices", "/admin/prices"),
+            open("POST", "/openai/v1/chat/completions", "/openai/v1/chat/completions"),
+            open("POST", "/openai/v1/responses", "/openai/v1/responses"),
+            open("POST", "/openai/v1/embeddings", "/openai/v1/embeddings"),
+            open("POST", "/openai/v1/completions", "/openai/v1/completions"));
 
     @Test
     void shouldListEveryEndpointInTheAccessTable() {

@@ -1,5 +1,6 @@
 package io.apimeter.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -17,6 +18,12 @@ public interface GatewayConfig {
 
     /** Platform API keys. */
     ApiKeys apiKeys();
+
+    /** The in-memory price book. */
+    Prices prices();
+
+    /** The local spool that holds usage events until the broker has taken them. */
+    Spool spool();
 
     interface Providers {
         Upstream openai();
@@ -61,5 +68,39 @@ public interface GatewayConfig {
         /** How often at most a key's last-used time is written. */
         @WithDefault("60s")
         Duration lastUsedResolution();
+    }
+
+    interface Prices {
+        /**
+         * How often every replica reloads the price book from the database, so that a price added through
+         * another replica is charged here too within this time. The replica that took the change reloads at once.
+         */
+        @WithDefault("30s")
+        Duration refreshInterval();
+    }
+
+    interface Spool {
+        /**
+         * Directory of the spool's segment files and read position; one directory per replica, on a disk that
+         * outlives the process (env GATEWAY_SPOOL_DIR).
+         */
+        @WithDefault("${java.io.tmpdir}/apimeter-gateway-spool")
+        String dir();
+
+        /** Most bytes the spool may hold on disk; an event that does not fit is counted as failed and dropped. */
+        @WithDefault("256M")
+        MemorySize maxBytes();
+
+        /** Size at which the spool starts a new segment file; a segment is deleted once fully sent. */
+        @WithDefault("16M")
+        MemorySize segmentBytes();
+
+        /**
+         * Whether each append waits until the disk has the event (fsync). Off: an event survives a crash of the
+         * process but the last moments may be lost if the machine itself goes down; on: nothing acknowledged is
+         * lost, at the price of one disk sync per call.
+         */
+        @WithDefault("false")
+        boolean fsync();
     }
 }

@@ -2,39 +2,139 @@ package io.apimeter.gateway.messaging;
 
 import io.apimeter.events.Channels;
 import io.apimeter.events.CloudEventHeaders;
+import io.apimeter.events.EventFormatException;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
+import io.apimeter.gateway.config.GatewayConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-/** Publishes one UsageEvent per metered call to {@code usage-events}, keyed on the customer. */
+/**
+ * Publishes one UsageEvent per metered call to {@code usage-events}, keyed on the customer, without ever
+ * making the call wait for the broker: the event is appended to a local spool on disk, and a single
+ * background sender passes the spool on to the broker in order (acks=all, idempotent producer), marking
+ * its place only once the broker has acknowledged. While the broker is away, events wait in the spool; a
+ * restarted gateway sends what its spool still holds.
+ */
 @ApplicationScoped
 public class UsageEventPublisher {
     static final String SOURCE = "apimeter/gateway-service";
     private static final Logger LOG = Logger.getLogger(UsageEventPublisher.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final long DROP_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final Emitter<String> emitter;
+    private final EventSpool spool;
+    private final SpoolSender sender;
+    private final long maxBytes;
     private final Counter published;
+    private final Counter spooled;
     private final Counter failed;
+    private final AtomicLong droppedSinceLog = new AtomicLong();
+    private volatile long lastDropLog = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
 
-    public UsageEventPublisher(@Channel(Channels.USAGE_EVENTS_OUT) Emitter<String> emitter, MeterRegistry registry) {
+    public UsageEventPublisher(@Channel(Channels.USAGE_EVENTS_OUT) Emitter<String> emitter, MeterRegistry registry,
+                               GatewayConfig config) {
         this.emitter = emitter;
-        this.published = Counter.builder("apimeter.gateway.usage.events")
-                .tag("result", "published").description("Usage events the broker acknowledged").register(registry);
-        this.failed = Counter.builder("apimeter.gateway.usage.events")
-                .tag("result", "failed").description("Usage events the broker did not take").register(registry);
+        GatewayConfig.Spool settings = config.spool();
+        this.maxBytes = settings.maxBytes().asLongValue();
+        try {
+            this.spool = EventSpool.open(Path.of(settings.dir()), maxBytes, settings.segmentBytes().asLongValue(),
+                    settings.fsync());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the usage event spool in " + settings.dir(), e);
+        }
+        this.published = Counter.builder("apimeter.gateway.usage.events").tag("result", "published")
+                .description("Usage events the broker acknowledged").register(registry);
+        this.spooled = Counter.builder("apimeter.gateway.usage.events").tag("result", "spooled")
+                .description("Usage events written to the local spool, to be sent to the broker").register(registry);
+        this.failed = Counter.builder("apimeter.gateway.usage.events").tag("result", "failed")
+                .description("Usage events lost: the spool was full or the disk refused them").register(registry);
+        Gauge.builder("apimeter.gateway.usage.events.waiting", spool, EventSpool::waiting)
+                .description("Usage events in the spool that the broker has not acknowledged yet").register(registry);
+        Gauge.builder("apimeter.gateway.usage.spool.bytes", spool, EventSpool::bytes).baseUnit("bytes")
+                .description("Bytes the usage event spool holds on disk").register(registry);
+        this.sender = new SpoolSender(spool, this::send, published::increment);
     }
 
-    /** Sends the event; the returned stage completes when the broker has acknowledged it (acks=all). */
-    public CompletableFuture<Void> publish(UsageEvent event) {
+    void onStart(@Observes StartupEvent event) {
+        sender.start("usage-event-sender");
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        sender.stop(STOP_TIMEOUT);
+        try {
+            spool.close();
+        } catch (IOException e) {
+            LOG.warnf("closing the usage event spool: %s", e.toString());
+        }
+    }
+
+    /**
+     * Appends the event to the spool for sending; returns at once. Returns false when the event could not be
+     * kept (spool full, disk failure): it is then counted as failed and logged, and the call goes on.
+     */
+    public boolean publish(UsageEvent event) {
+        byte[] payload = EventJson.write(event).getBytes(StandardCharsets.UTF_8);
+        String reason;
+        try {
+            if (spool.append(payload)) {
+                spooled.increment();
+                sender.wake();
+                return true;
+            }
+            reason = "the spool in " + spool.dir() + " is full (" + maxBytes + " bytes)";
+        } catch (IOException | RuntimeException e) {
+            reason = "the spool in " + spool.dir() + " cannot be written: " + e;
+        }
+        dropped(event, reason);
+        return false;
+    }
+
+    /** Every dropped event is counted; the log names it, or sums up the drops when many come at once. */
+    private void dropped(UsageEvent event, String reason) {
+        failed.increment();
+        long dropped = droppedSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - lastDropLog >= DROP_LOG_INTERVAL_NANOS) {
+            lastDropLog = now;
+            droppedSinceLog.addAndGet(-dropped);
+            LOG.errorf("usage event %s of customer %s is lost: %s (%d usage events lost since the last report)",
+                    event.eventId(), event.customerId(), reason, dropped);
+        }
+    }
+
+    /** Sends one spooled event through the emitter; the stage completes when the broker has acknowledged it. */
+    private CompletionStage<Void> send(byte[] payload) {
+        String json = new String(payload, StandardCharsets.UTF_8);
+        UsageEvent event;
+        try {
+            event = EventJson.readUsageEvent(json);
+        } catch (EventFormatException e) {
+            // Cannot happen for what publish() wrote; skipped so that it cannot hold back the events behind it.
+            failed.increment();
+            LOG.errorf("a spooled usage event is not valid and is skipped: %s", e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
         RecordHeaders headers = new RecordHeaders();
         CloudEventHeaders.of(event, SOURCE).forEach(headers::add);
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
@@ -42,21 +142,27 @@ public class UsageEventPublisher {
                 .withHeaders(headers)
                 .build();
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<String> message = Message.of(EventJson.write(event))
+        Message<String> message = Message.of(json)
                 .addMetadata(metadata)
                 .withAck(() -> {
-                    published.increment();
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(error -> {
-                    failed.increment();
-                    LOG.errorf("usage event %s of customer %s was not published: %s",
-                            event.eventId(), event.customerId(), error.toString());
                     acked.completeExceptionally(error);
                     return CompletableFuture.completedFuture(null);
                 });
         emitter.send(message);
         return acked;
+    }
+
+    /** The background sender, for tests that stand in for a broker that is away. */
+    SpoolSender sender() {
+        return sender;
+    }
+
+    /** The spool, for tests. */
+    EventSpool spool() {
+        return spool;
     }
 }

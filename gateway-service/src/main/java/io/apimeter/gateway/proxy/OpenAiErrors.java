@@ -10,6 +10,29 @@ public final class OpenAiErrors {
     private OpenAiErrors() {
     }
 
+    /** The same errors through the provider-neutral interface. */
+    static final ProviderErrors FORMAT = new ProviderErrors() {
+        public Response missingKey() {
+            return OpenAiErrors.missingKey();
+        }
+
+        public Response invalidKey() {
+            return OpenAiErrors.invalidKey();
+        }
+
+        public Response noCredential() {
+            return OpenAiErrors.noCredential();
+        }
+
+        public Response timeout() {
+            return OpenAiErrors.timeout();
+        }
+
+        public Response unreachable() {
+            return OpenAiErrors.unreachable();
+        }
+    };
+
     public static Response missingKey() {
         return error(401, "You didn't provide an API key. Send your platform API key in the Authorization header "
                 + "as 'Bearer <key>'.", "invalid_request_error", null);

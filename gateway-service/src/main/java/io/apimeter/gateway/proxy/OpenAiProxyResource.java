@@ -8,7 +8,6 @@ import io.apimeter.events.Provider;
 import io.apimeter.events.Usage;
 import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.gateway.service.CallMeter;
-import io.apimeter.gateway.service.CallerDirectory;
 import jakarta.annotation.security.PermitAll;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
@@ -20,15 +19,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * The OpenAI-compatible API for client apps: an official OpenAI SDK works with only its base URL set to
@@ -37,15 +31,13 @@ import org.jboss.logging.Logger;
 @Path("/openai/v1")
 @PermitAll
 public class OpenAiProxyResource {
-    private static final Logger LOG = Logger.getLogger(OpenAiProxyResource.class);
-
-    private final CallerDirectory directory;
+    private final ProviderCalls calls;
     private final UpstreamClient upstream;
     private final CallMeter meter;
     private final GatewayConfig.Upstream openai;
 
-    public OpenAiProxyResource(CallerDirectory directory, UpstreamClient upstream, CallMeter meter, GatewayConfig config) {
-        this.directory = directory;
+    public OpenAiProxyResource(ProviderCalls calls, UpstreamClient upstream, CallMeter meter, GatewayConfig config) {
+        this.calls = calls;
         this.upstream = upstream;
         this.meter = meter;
         this.openai = config.providers().openai();
@@ -89,48 +81,29 @@ public class OpenAiProxyResource {
      */
     private Response forward(String operation, String path, byte[] body, HttpHeaders headers,
                              HttpServerResponse connection) {
-        Instant startedAt = Instant.now();
-        long startedNanos = System.nanoTime();
-        String presented = bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
-        if (presented == null) {
-            return OpenAiErrors.missingKey();
+        ProviderCalls.Authorization authorization = calls.authorize(
+                bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)), Provider.OPENAI, OpenAiErrors.FORMAT);
+        if (authorization.refusal() != null) {
+            return authorization.refusal();
         }
-        Optional<CallerDirectory.Caller> caller = directory.authenticate(presented);
-        if (caller.isEmpty()) {
-            return OpenAiErrors.invalidKey();
-        }
-        Optional<String> providerKey = directory.credential(caller.get().customerId(), Provider.OPENAI);
-        if (providerKey.isEmpty()) {
-            return OpenAiErrors.noCredential();
-        }
+        ProviderCalls.Authorized authorized = authorization.authorized();
         JsonNode request = parse(body);
         String model = request != null && request.path("model").isTextual() ? request.get("model").asText() : null;
-        CallMeter.Call call = new CallMeter.Call(caller.get(), Provider.OPENAI, operation, model, startedAt, startedNanos);
+        CallMeter.Call call = calls.start(authorized, Provider.OPENAI, operation, model);
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + authorized.providerKey());
+        URI uri = URI.create(openai.baseUrl() + path);
         if (request instanceof ObjectNode streamed && streamed.path("stream").asBoolean(false)) {
-            return forwardStream(call, path, streamed, headers, providerKey.get(), connection);
+            return forwardStream(call, uri, streamed, headers, auth, connection);
         }
-
-        HttpResponse<byte[]> answer;
-        try {
-            answer = upstream.post(URI.create(openai.baseUrl() + path), body, headers,
-                    Map.of("Authorization", "Bearer " + providerKey.get()), openai.timeout());
-        } catch (HttpTimeoutException e) {
-            meter.record(call, 504, Outcome.PROVIDER_TIMEOUT, Usage.NONE);
-            return OpenAiErrors.timeout();
-        } catch (IOException e) {
-            LOG.warnf("OpenAI unreachable for customer %s: %s", caller.get().customerId(), e.getClass().getSimpleName());
-            meter.record(call, 502, Outcome.PROVIDER_UNREACHABLE, Usage.NONE);
-            return OpenAiErrors.unreachable();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            meter.record(call, 499, Outcome.CLIENT_ABORTED, Usage.NONE);
-            return OpenAiErrors.unreachable();
+        ProviderCalls.Sent<byte[]> sent = calls.send(call, OpenAiErrors.FORMAT,
+                () -> upstream.post(uri, body, headers, auth, openai.timeout()));
+        if (sent.failure() != null) {
+            return sent.failure();
         }
-
-        int status = answer.statusCode();
-        Usage usage = OpenAiUsage.from(parse(answer.body()));
-        meter.record(call, status, status >= 200 && status < 300 ? Outcome.SUCCESS : Outcome.PROVIDER_ERROR, usage);
-        return passBack(answer);
+        int status = sent.answer().statusCode();
+        Usage usage = OpenAiUsage.from(parse(sent.answer().body()));
+        meter.record(call, status, ProviderCalls.success(status) ? Outcome.SUCCESS : Outcome.PROVIDER_ERROR, usage);
+        return ProviderCalls.passBack(status, sent.answer().headers(), sent.answer().body());
     }
 
     /**
@@ -139,10 +112,10 @@ public class OpenAiProxyResource {
      * client that did not ask. A stream that ends without usage (the client went away, the provider broke
      * off) is metered with tokens counted by OpenAI's tokenizer, marked as estimated.
      */
-    private Response forwardStream(CallMeter.Call call, String path, ObjectNode request, HttpHeaders headers,
-                                   String providerKey, HttpServerResponse connection) {
+    private Response forwardStream(CallMeter.Call call, URI uri, ObjectNode request, HttpHeaders headers,
+                                   Map<String, String> auth, HttpServerResponse connection) {
         boolean dropUsageChunk = false;
-        if (!path.equals("/responses")) {
+        if (!uri.getPath().endsWith("/responses")) {
             ObjectNode options = request.path("stream_options").isObject()
                     ? (ObjectNode) request.get("stream_options") : request.putObject("stream_options");
             if (!options.path("include_usage").asBoolean(false)) {
@@ -150,34 +123,19 @@ public class OpenAiProxyResource {
                 dropUsageChunk = true;
             }
         }
-        byte[] body = EventJson.write(request).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<InputStream> answer;
-        try {
-            answer = upstream.postStreaming(URI.create(openai.baseUrl() + path), body, headers,
-                    Map.of("Authorization", "Bearer " + providerKey), openai.timeout());
-        } catch (HttpTimeoutException e) {
-            meter.record(call, 504, Outcome.PROVIDER_TIMEOUT, Usage.NONE);
-            return OpenAiErrors.timeout();
-        } catch (IOException e) {
-            meter.record(call, 502, Outcome.PROVIDER_UNREACHABLE, Usage.NONE);
-            return OpenAiErrors.unreachable();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            meter.record(call, 499, Outcome.CLIENT_ABORTED, Usage.NONE);
-            return OpenAiErrors.unreachable();
+        byte[] body = EventJson.write(request).getBytes(StandardCharsets.UTF_8);
+        ProviderCalls.Sent<InputStream> sent = calls.send(call, OpenAiErrors.FORMAT,
+                () -> upstream.postStreaming(uri, body, headers, auth, openai.timeout()));
+        if (sent.failure() != null) {
+            return sent.failure();
         }
-        int status = answer.statusCode();
-        if (status < 200 || status >= 300) {
-            byte[] error;
-            try (InputStream in = answer.body()) {
-                error = in.readAllBytes();
-            } catch (IOException e) {
-                error = new byte[0];
-            }
+        int status = sent.answer().statusCode();
+        if (!ProviderCalls.success(status)) {
+            byte[] error = readFully(sent.answer().body());
             meter.record(call, status, Outcome.PROVIDER_ERROR, OpenAiUsage.from(parse(error)));
-            return passBack(status, answer.headers(), error);
+            return ProviderCalls.passBack(status, sent.answer().headers(), error);
         }
-        SseRelay relay = new SseRelay(answer.body(), dropUsageChunk, connection::closed, result -> {
+        SseRelay relay = new SseRelay(sent.answer().body(), dropUsageChunk, connection::closed, result -> {
             if (result.reportedUsage() != null) {
                 Outcome outcome = result.clientGone() ? Outcome.CLIENT_ABORTED : Outcome.SUCCESS;
                 meter.record(call, status, outcome, result.reportedUsage());
@@ -190,23 +148,15 @@ public class OpenAiProxyResource {
                         new Usage(input, output, 0, 0, 0, 0, true));
             }
         });
-        return passBack(status, answer.headers(), relay);
+        return ProviderCalls.passBack(status, sent.answer().headers(), relay);
     }
 
-    private static Response passBack(int status, java.net.http.HttpHeaders upstreamHeaders, Object entity) {
-        Response.ResponseBuilder response = Response.status(status).entity(entity);
-        for (Map.Entry<String, List<String>> header : upstreamHeaders.map().entrySet()) {
-            if (UpstreamClient.passBack(header.getKey())) {
-                for (String value : header.getValue()) {
-                    response.header(header.getKey(), value);
-                }
-            }
+    static byte[] readFully(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
         }
-        return response.build();
-    }
-
-    private static Response passBack(HttpResponse<byte[]> answer) {
-        return passBack(answer.statusCode(), answer.headers(), answer.body());
     }
 
     private static String bearer(String authorization) {

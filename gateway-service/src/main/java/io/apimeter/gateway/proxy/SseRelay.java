@@ -3,11 +3,9 @@ package io.apimeter.gateway.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.Usage;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -17,14 +15,12 @@ import java.util.function.Consumer;
  * usage the stream reports (the usage chunk of chat and legacy completions, the {@code response.completed}
  * event of the Responses API) and the text it carries, in case the usage never comes.
  */
-final class SseRelay implements StreamingOutput {
+final class SseRelay extends StreamRelay {
     /** How a relayed stream ended. */
     record Result(Usage reportedUsage, String outputText, boolean clientGone, boolean upstreamBroken) {
     }
 
-    private final InputStream upstream;
     private final boolean dropUsageChunk;
-    private final BooleanSupplier connectionClosed;
     private final Consumer<Result> onEnd;
     private final StringBuilder outputText = new StringBuilder();
     private Usage reportedUsage;
@@ -36,66 +32,19 @@ final class SseRelay implements StreamingOutput {
      * @param onEnd          called once, when the stream is over for whatever reason
      */
     SseRelay(InputStream upstream, boolean dropUsageChunk, BooleanSupplier connectionClosed, Consumer<Result> onEnd) {
-        this.upstream = upstream;
+        super(upstream, connectionClosed);
         this.dropUsageChunk = dropUsageChunk;
-        this.connectionClosed = connectionClosed;
         this.onEnd = onEnd;
     }
 
     @Override
-    public void write(OutputStream client) {
-        boolean clientGone = false;
-        boolean upstreamBroken = false;
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            while (true) {
-                int read;
-                try {
-                    read = upstream.read(buffer);
-                } catch (IOException e) {
-                    upstreamBroken = true;
-                    break;
-                }
-                if (read < 0) {
-                    break;
-                }
-                pending.write(buffer, 0, read);
-                byte[] complete = takeCompleteEvents(pending);
-                if (connectionClosed.getAsBoolean()) {
-                    clientGone = true;
-                    break;
-                }
-                if (complete.length > 0) {
-                    try {
-                        client.write(complete);
-                        client.flush();
-                    } catch (IOException e) {
-                        clientGone = true;
-                        break;
-                    }
-                }
-            }
-            if (!clientGone && pending.size() > 0) {
-                try {
-                    client.write(pending.toByteArray());
-                    client.flush();
-                } catch (IOException e) {
-                    clientGone = true;
-                }
-            }
-        } finally {
-            try {
-                upstream.close();
-            } catch (IOException ignored) {
-                // nothing left to read
-            }
-            onEnd.accept(new Result(reportedUsage, outputText.toString(), clientGone, upstreamBroken));
-        }
+    protected void ended(boolean clientGone, boolean upstreamBroken) {
+        onEnd.accept(new Result(reportedUsage, outputText.toString(), clientGone, upstreamBroken));
     }
 
     /** Removes the complete events (each ends with a blank line) from {@code pending} and returns what to send. */
-    private byte[] takeCompleteEvents(ByteArrayOutputStream pending) {
+    @Override
+    protected byte[] take(ByteArrayOutputStream pending) {
         // Split on bytes, not characters: a newline byte never occurs inside a multi-byte UTF-8 character.
         byte[] bytes = pending.toByteArray();
         int end = -1;

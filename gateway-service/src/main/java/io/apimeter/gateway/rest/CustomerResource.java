@@ -1,6 +1,5 @@
 package io.apimeter.gateway.rest;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import io.apimeter.common.rest.ApiException;
 import io.apimeter.common.rest.Params;
 import io.apimeter.events.AlertEvent;
@@ -9,7 +8,6 @@ import io.apimeter.gateway.entity.ApiKey;
 import io.apimeter.gateway.entity.Customer;
 import io.apimeter.gateway.entity.ProviderCredential;
 import io.apimeter.gateway.service.CustomerService;
-import io.apimeter.gateway.service.PriceBook;
 import io.apimeter.common.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -22,7 +20,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +27,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Admin API: customers, their platform API keys, their provider credentials, and the price book. */
+/** Admin API: customers, their platform API keys and their provider credentials. */
 @Path("/admin")
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,11 +36,9 @@ public class CustomerResource {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
     private final CustomerService customers;
-    private final PriceBook priceBook;
 
-    public CustomerResource(CustomerService customers, PriceBook priceBook) {
+    public CustomerResource(CustomerService customers) {
         this.customers = customers;
-        this.priceBook = priceBook;
     }
 
     public record NewCustomer(String id, String name, String email) {
@@ -74,17 +69,6 @@ public class CustomerResource {
     public record CredentialView(String provider, String maskedKey, Instant updatedAt) {
         static CredentialView of(ProviderCredential c) {
             return new CredentialView(c.key.provider.toLowerCase(Locale.ROOT), c.masked, c.updatedAt);
-        }
-    }
-
-    public record PriceView(String id, String provider, String model, String unit, long unitSize,
-                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal inputPrice,
-                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal outputPrice,
-                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal price,
-                            Instant effectiveFrom, int version) {
-        static PriceView of(PriceBook.Entry p) {
-            return new PriceView(p.id(), p.provider(), p.model(), p.unit(), p.unitSize(), p.inputPerUnit(),
-                    p.outputPerUnit(), p.perUnit(), p.effectiveFrom(), p.version());
         }
     }
 
@@ -169,12 +153,6 @@ public class CustomerResource {
     @Path("/customers/{id}/credentials")
     public List<CredentialView> credentials(@PathParam("id") String id) {
         return customers.credentials(Params.customerId("id", id)).stream().map(CredentialView::of).toList();
-    }
-
-    @GET
-    @Path("/prices")
-    public List<PriceView> prices() {
-        return priceBook.all().stream().map(PriceView::of).toList();
     }
 
     private static String requireText(String field, String value, int maxLength) {

@@ -14,10 +14,12 @@ import java.util.UUID;
 public class CallMeter {
     private final PriceBook priceBook;
     private final UsageEventPublisher publisher;
+    private final UnpricedModelAlerts unpricedModels;
 
-    public CallMeter(PriceBook priceBook, UsageEventPublisher publisher) {
+    public CallMeter(PriceBook priceBook, UsageEventPublisher publisher, UnpricedModelAlerts unpricedModels) {
         this.priceBook = priceBook;
         this.publisher = publisher;
+        this.unpricedModels = unpricedModels;
     }
 
     public record Call(CallerDirectory.Caller caller, Provider provider, String operation, String model,
@@ -31,6 +33,7 @@ public class CallMeter {
                 call.provider(), call.operation(), call.model(), priced.pricedModel(), call.startedAt(), latencyMs,
                 httpStatus, outcome, usage, priced.cost());
         publisher.publish(event);
+        unpricedModels.check(event);
         return event;
     }
 }

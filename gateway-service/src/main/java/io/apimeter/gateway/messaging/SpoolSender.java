@@ -1,0 +1,214 @@
+package io.apimeter.gateway.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The one thread that sends what the spool holds, in the order it was appended. It sends a batch, waits
+ * until the broker has acknowledged it, then commits the spool's position past the acknowledged records.
+ * What the broker did not take is sent again, after a pause that grows while the broker stays away.
+ *
+ * <p>A record can thus reach the broker twice (acknowledged, but the position not yet persisted when the
+ * process stopped; or acknowledged after an earlier record of its batch failed): every consumer of the
+ * events is idempotent on their id.
+ */
+final class SpoolSender implements Runnable {
+    private static final Logger LOG = Logger.getLogger(SpoolSender.class);
+    /** Below the default buffer of a Reactive Messaging emitter (256), so a batch always fits in it. */
+    static final int BATCH_SIZE = 100;
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Longer than the producer takes to give up on a record (max.block.ms plus delivery.timeout.ms). */
+    static final Duration ACK_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
+
+    /** Hands one record to the broker; the stage completes when the broker has acknowledged it. */
+    interface Transport {
+        CompletionStage<Void> send(byte[] payload);
+    }
+
+    private final EventSpool spool;
+    private final IntConsumer onSent;
+    private volatile Transport transport;
+    private volatile boolean running;
+    private volatile boolean retryNow;
+    private volatile Thread thread;
+
+    SpoolSender(EventSpool spool, Transport transport, IntConsumer onSent) {
+        this.spool = spool;
+        this.transport = transport;
+        this.onSent = onSent;
+    }
+
+    synchronized void start(String name) {
+        if (thread != null) {
+            return;
+        }
+        running = true;
+        Thread started = new Thread(this, name);
+        started.setDaemon(true);
+        thread = started;
+        started.start();
+    }
+
+    /** Something was appended: send it now rather than at the next look. Does not cut a pause after a failure short. */
+    void wake() {
+        Thread current = thread;
+        if (current != null) {
+            LockSupport.unpark(current);
+        }
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /** Replaces how records reach the broker and tries again at once (tests stand in for a broker that is away). */
+    void useTransport(Transport replacement) {
+        transport = replacement;
+        retryNow = true;
+        wake();
+    }
+
+    /** Stops after the batch in flight, waiting at most {@code timeout}; what is left stays in the spool. */
+    void stop(Duration timeout) {
+        running = false;
+        retryNow = true;
+        Thread current = thread;
+        if (current == null) {
+            return;
+        }
+        wake();
+        try {
+            current.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (current.isAlive()) {
+            LOG.warnf("usage event sender still waiting for the broker after %d ms; %d events stay in the spool",
+                    timeout.toMillis(), spool.waiting());
+        }
+    }
+
+    @Override
+    public void run() {
+        Duration backoff = FIRST_BACKOFF;
+        long failingSince = 0;
+        long lastFailureLog = 0;
+        while (running) {
+            List<EventSpool.Record> batch;
+            try {
+                // While the broker is away, one event at a time probes for its return; nothing piles up in flight.
+                batch = spool.read(spool.committed(), failingSince == 0 ? BATCH_SIZE : 1);
+            } catch (Exception e) {
+                LOG.errorf("cannot read the usage event spool in %s: %s", spool.dir(), e.toString());
+                pause(MAX_BACKOFF);
+                continue;
+            }
+            if (batch.isEmpty()) {
+                LockSupport.parkNanos(IDLE_WAIT.toNanos());
+                continue;
+            }
+            Failure failure = sendBatch(batch);
+            if (failure == null) {
+                if (failingSince != 0) {
+                    LOG.infof("the broker takes usage events again; %d still waiting in the spool", spool.waiting());
+                    failingSince = 0;
+                }
+                backoff = FIRST_BACKOFF;
+                continue;
+            }
+            long now = System.nanoTime();
+            if (failingSince == 0 || now - lastFailureLog >= FAILURE_LOG_INTERVAL.toNanos()) {
+                LOG.warnf("the broker did not take usage events (%s); %d events wait in the spool, retrying",
+                        failure.cause, spool.waiting());
+                lastFailureLog = now;
+            }
+            if (failingSince == 0) {
+                failingSince = now;
+            }
+            pause(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    private record Failure(String cause) {
+    }
+
+    /** Sends the batch, commits the acknowledged records that precede the first failure; null when all went. */
+    private Failure sendBatch(List<EventSpool.Record> batch) {
+        Transport current = transport;
+        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+        for (EventSpool.Record record : batch) {
+            CompletableFuture<Void> ack;
+            try {
+                ack = current.send(record.payload()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                ack = CompletableFuture.failedFuture(e);
+            }
+            acks.add(ack);
+        }
+        try {
+            // Wait for every record of the batch, failed or not, so nothing is still in flight when it is sent again.
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .exceptionally(e -> null).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // counted below from the state of each acknowledgement
+        }
+        int acked = 0;
+        String cause = null;
+        for (CompletableFuture<Void> ack : acks) {
+            if (ack.isDone() && !ack.isCompletedExceptionally()) {
+                acked++;
+                continue;
+            }
+            cause = ack.isDone() ? describe(ack) : "no acknowledgement within " + ACK_TIMEOUT.toMinutes() + " minutes";
+            break;
+        }
+        if (acked > 0) {
+            try {
+                spool.commit(batch.get(acked - 1).next(), acked);
+                onSent.accept(acked);
+            } catch (Exception e) {
+                // The records were sent; they will be sent again, which consumers take as the same events.
+                return new Failure("cannot persist the spool position: " + e);
+            }
+        }
+        return cause == null ? null : new Failure(cause);
+    }
+
+    private static String describe(CompletableFuture<Void> failed) {
+        try {
+            failed.join();
+            return "unknown";
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return cause.toString();
+        }
+    }
+
+    /** Waits, unless the sender is stopped or told to retry at once; a mere append does not end the wait. */
+    private void pause(Duration duration) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (running && !retryNow) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(left);
+        }
+        retryNow = false;
+    }
+}

@@ -1,0 +1,102 @@
+package io.apimeter.gateway.proxy;
+
+import io.apimeter.events.Outcome;
+import io.apimeter.events.Provider;
+import io.apimeter.events.Usage;
+import io.apimeter.gateway.service.CallMeter;
+import io.apimeter.gateway.service.CallerDirectory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** What every provider route does around the provider's own answer: who is calling, with which key, and failures. */
+@ApplicationScoped
+public class ProviderCalls {
+    private static final Logger LOG = Logger.getLogger(ProviderCalls.class);
+
+    private final CallerDirectory directory;
+    private final CallMeter meter;
+
+    public ProviderCalls(CallerDirectory directory, CallMeter meter) {
+        this.directory = directory;
+        this.meter = meter;
+    }
+
+    /** A client app that may call a provider: who it is and the customer's own key for that provider. */
+    record Authorized(CallerDirectory.Caller caller, String providerKey) {
+    }
+
+    /** Either the client app is authorized, or the answer to give it. */
+    record Authorization(Authorized authorized, Response refusal) {
+    }
+
+    Authorization authorize(String presentedKey, Provider provider, ProviderErrors errors) {
+        if (presentedKey == null || presentedKey.isBlank()) {
+            return new Authorization(null, errors.missingKey());
+        }
+        Optional<CallerDirectory.Caller> caller = directory.authenticate(presentedKey.trim());
+        if (caller.isEmpty()) {
+            return new Authorization(null, errors.invalidKey());
+        }
+        Optional<String> key = directory.credential(caller.get().customerId(), provider);
+        if (key.isEmpty()) {
+            return new Authorization(null, errors.noCredential());
+        }
+        return new Authorization(new Authorized(caller.get(), key.get()), null);
+    }
+
+    CallMeter.Call start(Authorized authorized, Provider provider, String operation, String model) {
+        return new CallMeter.Call(authorized.caller(), provider, operation, model, Instant.now(), System.nanoTime());
+    }
+
+    /** A request to the provider. */
+    interface Send<T> {
+        HttpResponse<T> send() throws IOException, InterruptedException;
+    }
+
+    /** Either the provider's answer, or (already metered) the answer to give when the provider was not reached. */
+    record Sent<T>(HttpResponse<T> answer, Response failure) {
+    }
+
+    <T> Sent<T> send(CallMeter.Call call, ProviderErrors errors, Send<T> request) {
+        try {
+            return new Sent<>(request.send(), null);
+        } catch (HttpTimeoutException e) {
+            meter.record(call, 504, Outcome.PROVIDER_TIMEOUT, Usage.NONE);
+            return new Sent<>(null, errors.timeout());
+        } catch (IOException e) {
+            LOG.warnf("%s unreachable for customer %s: %s", call.provider(), call.caller().customerId(),
+                    e.getClass().getSimpleName());
+            meter.record(call, 502, Outcome.PROVIDER_UNREACHABLE, Usage.NONE);
+            return new Sent<>(null, errors.unreachable());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            meter.record(call, 499, Outcome.CLIENT_ABORTED, Usage.NONE);
+            return new Sent<>(null, errors.unreachable());
+        }
+    }
+
+    /** The provider's status, headers (but hop-by-hop ones) and the given body, for the client. */
+    static Response passBack(int status, java.net.http.HttpHeaders upstreamHeaders, Object entity) {
+        Response.ResponseBuilder response = Response.status(status).entity(entity);
+        for (Map.Entry<String, List<String>> header : upstreamHeaders.map().entrySet()) {
+            if (UpstreamClient.passBack(header.getKey())) {
+                for (String value : header.getValue()) {
+                    response.header(header.getKey(), value);
+                }
+            }
+        }
+        return response.build();
+    }
+
+    static boolean success(int status) {
+        return status >= 200 && status < 300;
+    }
+}

@@ -1,0 +1,170 @@
+package io.apimeter.gateway.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventSpoolTest {
+    private static final long MB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadRecordsInTheOrderTheyWereAppended() throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
+            for (int i = 1; i <= 250; i++) {
+                assertTrue(spool.append(bytes("event-" + i)));
+            }
+            assertEquals(250, spool.waiting());
+
+            List<String> read = new ArrayList<>();
+            EventSpool.Position at = spool.committed();
+            for (List<EventSpool.Record> batch = spool.read(at, 100); !batch.isEmpty(); batch = spool.read(at, 100)) {
+                batch.forEach(r -> read.add(text(r)));
+                at = batch.get(batch.size() - 1).next();
+            }
+            assertEquals(250, read.size());
+            for (int i = 1; i <= 250; i++) {
+                assertEquals("event-" + i, read.get(i - 1));
+            }
+            // reading alone marks nothing as sent
+            assertEquals(250, spool.waiting());
+        }
+    }
+
+    @Test
+    void shouldResumeFromThePersistedPositionAfterARestart() throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
+            for (int i = 1; i <= 5; i++) {
+                spool.append(bytes("event-" + i));
+            }
+            List<EventSpool.Record> sent = spool.read(spool.committed(), 3);
+            spool.commit(sent.get(2).next(), 3);
+            assertEquals(2, spool.waiting());
+            // read but not committed: the broker may have it, the spool does not know
+            spool.read(spool.committed(), 10);
+        }
+
+        try (EventSpool reopened = EventSpool.open(dir, MB, MB, false)) {
+            assertEquals(2, reopened.waiting());
+            assertEquals(List.of("event-4", "event-5"), texts(reopened.read(reopened.committed(), 10)));
+            reopened.append(bytes("event-6"));
+            assertEquals(List.of("event-4", "event-5", "event-6"), texts(reopened.read(reopened.committed(), 10)));
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatDoesNotFitAndTakeEventsAgainOnceSent() throws IOException {
+        byte[] event = new byte[100 - EventSpool.HEADER_BYTES];
+        try (EventSpool spool = EventSpool.open(dir, 1000, 300, false)) {
+            int taken = 0;
+            while (spool.append(event)) {
+                taken++;
+            }
+            assertEquals(10, taken, "1000 bytes hold ten records of 100 bytes");
+            assertFalse(spool.append(event));
+            assertEquals(10, spool.waiting());
+            assertTrue(filesSize() <= 1000, "the spool's files hold " + filesSize() + " bytes");
+
+            List<EventSpool.Record> sent = spool.read(spool.committed(), 10);
+            spool.commit(sent.get(9).next(), 10);
+            assertEquals(0, spool.waiting());
+            assertTrue(spool.append(event), "sent records make room");
+        }
+    }
+
+    @Test
+    void shouldDeleteASegmentOnceEverythingInItIsSent() throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, MB, 250, false)) {
+            for (int i = 1; i <= 10; i++) {
+                spool.append(new byte[92]);
+            }
+            List<Long> before = spool.listSegments();
+            assertEquals(5, before.size(), "two records of 100 bytes per segment of 250: " + before);
+
+            List<EventSpool.Record> sent = spool.read(spool.committed(), 5);
+            spool.commit(sent.get(4).next(), 5);
+            List<Long> after = spool.listSegments();
+            assertEquals(before.subList(2, 5), after, "the two fully sent segments are gone");
+            assertEquals(600, spool.bytes());
+
+            List<EventSpool.Record> rest = spool.read(spool.committed(), 10);
+            assertEquals(5, rest.size());
+            spool.commit(rest.get(4).next(), 5);
+            assertEquals(List.of(before.get(4)), spool.listSegments(), "only the segment being written is kept");
+        }
+    }
+
+    @Test
+    void shouldCutOffARecordLeftHalfWrittenByACrash() throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
+            spool.append(bytes("event-1"));
+            spool.append(bytes("event-2"));
+        }
+        Path last;
+        try (Stream<Path> files = Files.list(dir)) {
+            last = files.filter(f -> f.toString().endsWith(".seg")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        // the start of a record whose write the crash cut short
+        Files.write(last, new byte[] {0, 0, 0, 50, 9, 9, 9, 9, 1, 2, 3}, StandardOpenOption.APPEND);
+
+        try (EventSpool reopened = EventSpool.open(dir, MB, MB, false)) {
+            assertEquals(2, reopened.waiting());
+            reopened.append(bytes("event-3"));
+            assertEquals(List.of("event-1", "event-2", "event-3"), texts(reopened.read(reopened.committed(), 10)));
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondSpoolInTheSameDirectory() throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
+            assertThrows(IllegalStateException.class, () -> EventSpool.open(dir, MB, MB, false));
+            assertTrue(spool.append(bytes("still works")));
+        }
+        EventSpool.open(dir, MB, MB, false).close();
+    }
+
+    @Test
+    void shouldKeepRecordsWithFsyncToo() throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, MB, 64, true)) {
+            for (int i = 1; i <= 5; i++) {
+                spool.append(bytes("event-" + i));
+            }
+        }
+        try (EventSpool reopened = EventSpool.open(dir, MB, 64, true)) {
+            assertEquals(List.of("event-1", "event-2", "event-3", "event-4", "event-5"),
+                    texts(reopened.read(reopened.committed(), 10)));
+        }
+    }
+
+    private long filesSize() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".seg")).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(EventSpool.Record record) {
+        return new String(record.payload(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> texts(List<EventSpool.Record> records) {
+        return records.stream().map(EventSpoolTest::text).toList();
+    }
+}
