@@ -38,7 +38,11 @@ class GatewayAccessTest {
             open("POST", "/openai/v1/chat/completions", "/openai/v1/chat/completions"),
             open("POST", "/openai/v1/responses", "/openai/v1/responses"),
             open("POST", "/openai/v1/embeddings", "/openai/v1/embeddings"),
-            open("POST", "/openai/v1/completions", "/openai/v1/completions"));
+            open("POST", "/openai/v1/completions", "/openai/v1/completions"),
+            open("POST", "/elevenlabs/v1/text-to-speech/{voiceId}", "/elevenlabs/v1/text-to-speech/voice1"),
+            open("POST", "/elevenlabs/v1/text-to-speech/{voiceId}/stream", "/elevenlabs/v1/text-to-speech/voice1/stream"),
+            open("POST", "/smartflo/v1/click_to_call", "/smartflo/v1/click_to_call"),
+            open("POST", "/smartflo/webhooks/cdr", "/smartflo/webhooks/cdr"));
 
     @Test
     void shouldListEveryEndpointInTheAccessTable() {

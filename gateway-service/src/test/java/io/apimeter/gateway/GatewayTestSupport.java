@@ -34,6 +34,14 @@ final class GatewayTestSupport {
         return new Tenant(customerId, issued.getString("key"), issued.getString("id"), providerKey);
     }
 
+    /** Stores the customer's own key for another provider; returns the key. */
+    static String storeCredential(String customerId, String provider) {
+        String key = provider + "-own-" + UUID.randomUUID();
+        asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", key))
+                .put("/admin/customers/{id}/credentials/{provider}", customerId, provider).then().statusCode(200);
+        return key;
+    }
+
     static String chatBody(String model) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
     }

@@ -19,7 +19,9 @@ public class SimulatorTestResource implements QuarkusTestResourceLifecycleManage
             simulator = ProviderSimulator.start(SimulatorOptions.defaults());
         }
         return Map.of("apimeter.gateway.providers.openai.base-url", simulator.openAiBaseUrl(),
-                "apimeter.gateway.providers.openai.timeout", "3s");
+                "apimeter.gateway.providers.openai.timeout", "3s",
+                "apimeter.gateway.providers.elevenlabs.base-url", simulator.elevenLabsBaseUrl(),
+                "apimeter.gateway.providers.smartflo.base-url", simulator.smartfloBaseUrl());
     }
 
     @Override

@@ -27,6 +27,10 @@ public interface GatewayConfig {
 
     interface Providers {
         Upstream openai();
+
+        Upstream elevenlabs();
+
+        Upstream smartflo();
     }
 
     interface Upstream {

@@ -82,12 +82,12 @@ public class OpenAiProxyResource {
     private Response forward(String operation, String path, byte[] body, HttpHeaders headers,
                              HttpServerResponse connection) {
         ProviderCalls.Authorization authorization = calls.authorize(
-                bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)), Provider.OPENAI, OpenAiErrors.FORMAT);
+                ProviderCalls.bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)), Provider.OPENAI, OpenAiErrors.FORMAT);
         if (authorization.refusal() != null) {
             return authorization.refusal();
         }
         ProviderCalls.Authorized authorized = authorization.authorized();
-        JsonNode request = parse(body);
+        JsonNode request = ProviderCalls.json(body);
         String model = request != null && request.path("model").isTextual() ? request.get("model").asText() : null;
         CallMeter.Call call = calls.start(authorized, Provider.OPENAI, operation, model);
         Map<String, String> auth = Map.of("Authorization", "Bearer " + authorized.providerKey());
@@ -101,7 +101,7 @@ public class OpenAiProxyResource {
             return sent.failure();
         }
         int status = sent.answer().statusCode();
-        Usage usage = OpenAiUsage.from(parse(sent.answer().body()));
+        Usage usage = OpenAiUsage.from(ProviderCalls.json(sent.answer().body()));
         meter.record(call, status, ProviderCalls.success(status) ? Outcome.SUCCESS : Outcome.PROVIDER_ERROR, usage);
         return ProviderCalls.passBack(status, sent.answer().headers(), sent.answer().body());
     }
@@ -131,8 +131,8 @@ public class OpenAiProxyResource {
         }
         int status = sent.answer().statusCode();
         if (!ProviderCalls.success(status)) {
-            byte[] error = readFully(sent.answer().body());
-            meter.record(call, status, Outcome.PROVIDER_ERROR, OpenAiUsage.from(parse(error)));
+            byte[] error = ProviderCalls.readFully(sent.answer().body());
+            meter.record(call, status, Outcome.PROVIDER_ERROR, OpenAiUsage.from(ProviderCalls.json(error)));
             return ProviderCalls.passBack(status, sent.answer().headers(), error);
         }
         SseRelay relay = new SseRelay(sent.answer().body(), dropUsageChunk, connection::closed, result -> {
@@ -149,32 +149,5 @@ public class OpenAiProxyResource {
             }
         });
         return ProviderCalls.passBack(status, sent.answer().headers(), relay);
-    }
-
-    static byte[] readFully(InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
-        }
-    }
-
-    private static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String key = authorization.substring(7).trim();
-        return key.isEmpty() ? null : key;
-    }
-
-    private static JsonNode parse(byte[] json) {
-        if (json == null || json.length == 0) {
-            return null;
-        }
-        try {
-            return EventJson.mapper().readTree(json);
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -53,7 +53,9 @@ public class ProviderCalls {
     }
 
     CallMeter.Call start(Authorized authorized, Provider provider, String operation, String model) {
-        return new CallMeter.Call(authorized.caller(), provider, operation, model, Instant.now(), System.nanoTime());
+        // Microseconds, as every service stores times: an instant read back from a database equals the event's.
+        return new CallMeter.Call(authorized.caller(), provider, operation, model,
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), System.nanoTime());
     }
 
     /** A request to the provider. */
@@ -94,6 +96,35 @@ public class ProviderCalls {
             }
         }
         return response.build();
+    }
+
+    /** A JSON body, or null when it is none (the provider, not the gateway, judges a request's body). */
+    static com.fasterxml.jackson.databind.JsonNode json(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return io.apimeter.events.EventJson.mapper().readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static byte[] readFully(java.io.InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    static String bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
     }
 
     static boolean success(int status) {

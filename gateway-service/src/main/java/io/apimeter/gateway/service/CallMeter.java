@@ -28,8 +28,16 @@ public class CallMeter {
 
     public UsageEvent record(Call call, int httpStatus, Outcome outcome, Usage usage) {
         long latencyMs = Math.max(0, (System.nanoTime() - call.startedNanos()) / 1_000_000);
+        return record(call, UUID.randomUUID(), latencyMs, httpStatus, outcome, usage);
+    }
+
+    /**
+     * Meters usage that is not one request's answer, such as the billed seconds of a phone call reported
+     * later: the caller gives the event id (the same report always gives the same id) and the duration.
+     */
+    public UsageEvent record(Call call, UUID eventId, long latencyMs, int httpStatus, Outcome outcome, Usage usage) {
         PriceBook.Priced priced = priceBook.price(call.provider(), call.model(), call.startedAt(), usage);
-        UsageEvent event = new UsageEvent(UUID.randomUUID(), call.caller().customerId(), call.caller().apiKeyId(),
+        UsageEvent event = new UsageEvent(eventId, call.caller().customerId(), call.caller().apiKeyId(),
                 call.provider(), call.operation(), call.model(), priced.pricedModel(), call.startedAt(), latencyMs,
                 httpStatus, outcome, usage, priced.cost());
         publisher.publish(event);
