@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.UnauthorizedException;
+import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -54,6 +58,27 @@ class OpenAiSdkCompatibilityTest {
         assertEquals("chat.completions", event.operation());
         assertEquals(answer.usage().orElseThrow().promptTokens(), event.usage().inputTokens());
         assertEquals(answer.usage().orElseThrow().completionTokens(), event.usage().outputTokens());
+    }
+
+    @Test
+    void shouldMeterAStreamedChatMadeWithTheSdk() {
+        var tenant = GatewayTestSupport.newTenant();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4").addUserMessage("Hello")
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        StringBuilder text = new StringBuilder();
+        CompletionUsage[] usage = new CompletionUsage[1];
+        try (StreamResponse<ChatCompletionChunk> stream = client(tenant.apiKey(), 555, 66).chat().completions()
+                .createStreaming(params)) {
+            stream.stream().forEach(chunk -> {
+                chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+                chunk.usage().ifPresent(u -> usage[0] = u);
+            });
+        }
+        assertFalse(text.isEmpty(), "the SDK read the streamed text");
+        UsageEvent event = GatewayTestSupport.usageEvents(tenant.customerId(), 1).get(0);
+        assertEquals(usage[0].promptTokens(), event.usage().inputTokens());
+        assertEquals(usage[0].completionTokens(), event.usage().outputTokens());
+        assertEquals(555, event.usage().inputTokens());
     }
 
     @Test

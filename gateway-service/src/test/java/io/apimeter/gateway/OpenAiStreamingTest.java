@@ -96,6 +96,28 @@ class OpenAiStreamingTest {
     }
 
     @Test
+    void shouldMeterLegacyCompletionsStreamedOrNot() throws Exception {
+        var tenant = GatewayTestSupport.newTenant();
+        HttpResponse<String> whole = HTTP.send(request("/completions", tenant.apiKey(),
+                "{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":\"Say this is a test\"}").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, whole.statusCode());
+        assertTrue(whole.body().contains("\"text_completion\""), whole.body());
+        HttpResponse<InputStream> streamed = HTTP.send(request("/completions", tenant.apiKey(),
+                "{\"model\":\"gpt-3.5-turbo-instruct\",\"stream\":true,\"prompt\":\"Say this is a test\"}").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        List<String> data = dataLines(streamed);
+        assertEquals("[DONE]", data.get(data.size() - 1));
+        List<UsageEvent> events = GatewayTestSupport.usageEvents(tenant.customerId(), 2);
+        assertEquals(2, events.size());
+        for (UsageEvent event : events) {
+            assertEquals("completions", event.operation());
+            assertEquals(250, event.usage().inputTokens());
+            assertEquals(40, event.usage().outputTokens());
+        }
+    }
+
+    @Test
     void shouldMeterAStreamedResponseFromItsCompletedEvent() throws Exception {
         var tenant = GatewayTestSupport.newTenant();
         HttpResponse<InputStream> response = HTTP.send(request("/responses", tenant.apiKey(),
