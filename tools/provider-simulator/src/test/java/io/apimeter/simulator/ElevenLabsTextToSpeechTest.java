@@ -10,30 +10,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ElevenLabsTextToSpeechTest {
+class ElevenLabsTextToSpeechTest extends SimulatorTest {
 
     private static final String TTS = "/elevenlabs/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM";
     private static final String HELLO = "{\"text\":\"Hello world\",\"model_id\":\"eleven_multilingual_v2\"}";
-
-    private static ProviderSimulator simulator;
-    private static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        simulator = ProviderSimulator.start();
-        client = new SimClient(simulator.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     private static HttpRequest.Builder tts(String path, String body) {
         return client.post(path, body).header("xi-api-key", "xi-test");

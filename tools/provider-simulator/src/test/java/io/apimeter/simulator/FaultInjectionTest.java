@@ -11,29 +11,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class FaultInjectionTest {
+class FaultInjectionTest extends SimulatorTest {
 
     private static final String HELLO = "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
-
-    private static ProviderSimulator simulator;
-    private static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        simulator = ProviderSimulator.start();
-        client = new SimClient(simulator.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     @ParameterizedTest
     @CsvSource({

@@ -14,31 +14,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class OpenAiChatStreamingTest {
+class OpenAiChatStreamingTest extends SimulatorTest {
 
     private static final String STREAM = """
             {"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hello there"}]}""";
     private static final String STREAM_WITH_USAGE = """
             {"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},
              "messages":[{"role":"user","content":"Hello there"}]}""";
-
-    private static ProviderSimulator simulator;
-    private static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        simulator = ProviderSimulator.start();
-        client = new SimClient(simulator.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     @Test
     void shouldStreamRoleThenContentPiecesThenStopThenDoneWithoutUsage() throws Exception {

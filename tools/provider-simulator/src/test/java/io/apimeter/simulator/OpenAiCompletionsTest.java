@@ -7,29 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class OpenAiCompletionsTest {
+class OpenAiCompletionsTest extends SimulatorTest {
 
     private static final String PROMPT = "{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":\"Say this is a test\"";
-
-    private static ProviderSimulator simulator;
-    private static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        simulator = ProviderSimulator.start();
-        client = new SimClient(simulator.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     @Test
     void shouldAnswerATextCompletionWithDerivedUsage() throws Exception {

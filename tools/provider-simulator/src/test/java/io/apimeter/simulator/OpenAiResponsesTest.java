@@ -10,29 +10,13 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class OpenAiResponsesTest {
+class OpenAiResponsesTest extends SimulatorTest {
 
     private static final String HELLO = "{\"model\":\"gpt-4.1\",\"input\":\"Hello there\"}";
-
-    private static ProviderSimulator simulator;
-    private static SimClient client;
-
-    @BeforeAll
-    static void start() {
-        simulator = ProviderSimulator.start();
-        client = new SimClient(simulator.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
 
     @Test
     void shouldAnswerAResponseObjectWithTheUsageNamedInHeaders() throws Exception {
