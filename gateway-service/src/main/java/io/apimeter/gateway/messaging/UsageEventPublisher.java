@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -22,10 +21,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -135,25 +132,7 @@ public class UsageEventPublisher {
             LOG.errorf("a spooled usage event is not valid and is skipped: %s", e.getMessage());
             return CompletableFuture.completedFuture(null);
         }
-        RecordHeaders headers = new RecordHeaders();
-        CloudEventHeaders.of(event, SOURCE).forEach(headers::add);
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.customerId())
-                .withHeaders(headers)
-                .build();
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<String> message = Message.of(json)
-                .addMetadata(metadata)
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(error -> {
-                    acked.completeExceptionally(error);
-                    return CompletableFuture.completedFuture(null);
-                });
-        emitter.send(message);
-        return acked;
+        return KafkaSend.send(emitter, event.customerId(), json, CloudEventHeaders.of(event, SOURCE));
     }
 
     /** The background sender, for tests that stand in for a broker that is away. */
