@@ -15,4 +15,10 @@ public final class Channels {
     public static final String ALERT_EVENTS_IN = "alert-events-in";
     /** quota-service's outgoing channel to {@link Topics#QUOTA_STATUS}. */
     public static final String QUOTA_STATUS_OUT = "quota-status-out";
+    /** The gateway's incoming channel from {@link Topics#QUOTA_STATUS}. */
+    public static final String QUOTA_STATUS_IN = "quota-status-in";
+    /** The gateway's outgoing channel to {@link Topics#CUSTOMERS}. */
+    public static final String CUSTOMERS_OUT = "customers-out";
+    /** alert-service's incoming channel from {@link Topics#CUSTOMERS}. */
+    public static final String CUSTOMERS_IN = "customers-in";
 }

@@ -52,6 +52,10 @@ public final class EventJson {
         return read(json, QuotaStatus.class);
     }
 
+    public static CustomerRecord readCustomer(String json) {
+        return read(json, CustomerRecord.class).validate();
+    }
+
     public static <T> T read(String json, Class<T> type) {
         if (json == null || json.isBlank()) {
             throw new EventFormatException("empty record");

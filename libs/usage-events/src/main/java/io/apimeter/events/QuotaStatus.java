@@ -11,18 +11,27 @@ import java.util.List;
  *
  * @param customerId the customer (also the record key)
  * @param month      billing month, {@code YYYY-MM}
- * @param blocked    true when a quota with enforcement {@code BLOCK} is exceeded: the gateway rejects calls
- * @param dimensions one entry per limited dimension
- * @param updatedAt  when quota-service computed it
+ * @param blocked    true when a quota with enforcement {@code BLOCK} is exceeded this month; which calls the
+ *                   gateway rejects follows from the dimensions (a provider's own dimension, or total cost for all)
+ * @param dimensions one entry per limited dimension, requests per minute included
+ * @param rateLimitedUntil when requests per minute are enforced ({@code BLOCK}) and the customer's calls across all
+ *                   gateway replicas went over the limit this minute: the end of that minute; otherwise null
+ * @param updatedAt  when quota-service computed it; a consumer keeps the newest it has seen
  */
 public record QuotaStatus(
         String customerId,
         String month,
         boolean blocked,
         List<Dimension> dimensions,
+        Instant rateLimitedUntil,
         Instant updatedAt) {
 
     public static final String TYPE = "apimeter.quota-status.v1";
+
+    /** True when this status speaks of the given month; a status of an earlier month blocks nothing. */
+    public boolean isFor(String currentMonth) {
+        return month != null && month.equals(currentMonth);
+    }
 
     /**
      * @param dimension   which quota

@@ -1,6 +1,8 @@
 package io.apimeter.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
@@ -34,8 +36,19 @@ class AlertEventJsonTest {
         QuotaStatus status = new QuotaStatus("acme", "2026-11", true,
                 List.of(new QuotaStatus.Dimension(QuotaDimension.OPENAI_TOKENS, new BigDecimal("1000001"),
                         new BigDecimal("1000000"), new BigDecimal("100.00"), "BLOCK")),
-                Instant.parse("2026-11-03T10:15:30Z"));
+                Instant.parse("2026-11-03T10:16:00Z"), Instant.parse("2026-11-03T10:15:30Z"));
         assertEquals(status, EventJson.readQuotaStatus(EventJson.write(status)));
+        assertTrue(status.isFor("2026-11"));
+        assertFalse(status.isFor("2026-12"), "a status of November blocks nothing in December");
+    }
+
+    @Test
+    void shouldRoundTripACustomerAndRefuseOneWithoutId() {
+        CustomerRecord customer = new CustomerRecord("acme", "Acme Ltd", "billing@acme.example", "ACTIVE",
+                Instant.parse("2026-11-03T10:15:30Z"));
+        assertEquals(customer, EventJson.readCustomer(EventJson.write(customer)));
+        assertThrows(EventFormatException.class,
+                () -> EventJson.readCustomer("{\"name\":\"x\",\"status\":\"ACTIVE\",\"updatedAt\":\"2026-11-03T10:15:30Z\"}"));
     }
 
     @Test
