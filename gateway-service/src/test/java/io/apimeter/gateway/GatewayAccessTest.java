@@ -28,6 +28,7 @@ class GatewayAccessTest {
             admin("POST", "/admin/customers", "/admin/customers"),
             admin("GET", "/admin/customers", "/admin/customers"),
             admin("GET", "/admin/customers/{id}", "/admin/customers/acme"),
+            admin("PATCH", "/admin/customers/{id}", "/admin/customers/acme"),
             admin("POST", "/admin/customers/{id}/api-keys", "/admin/customers/acme/api-keys"),
             admin("GET", "/admin/customers/{id}/api-keys", "/admin/customers/acme/api-keys"),
             admin("DELETE", "/admin/customers/{id}/api-keys/{keyId}", "/admin/customers/acme/api-keys/" + KEY),

@@ -25,6 +25,19 @@ public interface GatewayConfig {
     /** The local spool that holds usage events until the broker has taken them. */
     Spool spool();
 
+    /**
+     * How many gateway replicas share the client traffic behind a load balancer (env GATEWAY_REPLICAS). Each
+     * replica admits {@code ceil(limit / replicas)} of a customer's requests per minute; at least 1.
+     */
+    @WithDefault("1")
+    int replicas();
+
+    /** The customers' quota standing, read from the compacted {@code quota-status} topic into memory. */
+    QuotaStatusTopic quotaStatus();
+
+    /** The outbox that carries every change of a customer to the compacted {@code customers} topic. */
+    Outbox customerOutbox();
+
     interface Providers {
         Upstream openai();
 
@@ -106,5 +119,32 @@ public interface GatewayConfig {
          */
         @WithDefault("false")
         boolean fsync();
+    }
+
+    interface QuotaStatusTopic {
+        /**
+         * How long readiness waits at most, after start, for the quota-status topic to be read up to the end it
+         * had at start. After that the gateway reports ready anyway (and logs a warning), so that a broker that
+         * is away at start does not keep the gateway out of service; calls are then decided on what was read.
+         */
+        @WithDefault("60s")
+        Duration readyMaxWait();
+    }
+
+    interface Outbox {
+        /** How often the relay looks for customer records still to send; it also runs right after every change. */
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Most records the relay sends in one batch before waiting for the broker's acknowledgements. */
+        @WithDefault("100")
+        int batchSize();
+
+        /**
+         * How long the relay waits for the broker to acknowledge a batch; records not acknowledged by then stay in
+         * the outbox and are sent again. Longer than the producer's own delivery timeout of the channel.
+         */
+        @WithDefault("45s")
+        Duration sendTimeout();
     }
 }

@@ -10,6 +10,12 @@ import java.time.Instant;
 @Entity
 @Table(name = "customer")
 public class Customer extends PanacheEntityBase {
+    /** What a customer can be: an ACTIVE customer's platform keys work, a DISABLED customer's are refused. */
+    public enum Status {
+        ACTIVE,
+        DISABLED
+    }
+
     @Id
     public String id;
     public String name;

@@ -22,6 +22,20 @@ final class ElevenLabsErrors implements ProviderErrors {
                 "No ElevenLabs API key is configured for this account. Ask the platform admin to set one.");
     }
 
+    public Response accountDisabled() {
+        return error(403, "account_disabled", "This account is disabled. Ask the platform admin to enable it again.");
+    }
+
+    public Response quotaExceeded(String message, long retryAfterSeconds) {
+        return Response.fromResponse(error(429, "quota_exceeded", message)).header("Retry-After", retryAfterSeconds)
+                .build();
+    }
+
+    public Response rateLimited(String message, long retryAfterSeconds) {
+        return Response.fromResponse(error(429, "rate_limit_exceeded", message))
+                .header("Retry-After", retryAfterSeconds).build();
+    }
+
     public Response timeout() {
         return error(504, "upstream_timeout", "The request to ElevenLabs timed out.");
     }

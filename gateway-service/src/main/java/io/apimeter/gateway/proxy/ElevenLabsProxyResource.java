@@ -79,7 +79,12 @@ public class ElevenLabsProxyResource {
         JsonNode request = ProviderCalls.json(body);
         String model = request != null && request.path("model_id").isTextual() ? request.get("model_id").asText() : null;
         String text = request != null && request.path("text").isTextual() ? request.get("text").asText() : "";
-        CallMeter.Call call = calls.start(authorization.authorized(), Provider.ELEVENLABS, "text-to-speech", model);
+        ProviderCalls.Admission admission = calls.admit(authorization.authorized(), Provider.ELEVENLABS,
+                "text-to-speech", model, ElevenLabsErrors.FORMAT);
+        if (admission.refusal() != null) {
+            return admission.refusal();
+        }
+        CallMeter.Call call = admission.call();
         String query = uri.getRequestUri().getRawQuery();
         URI target = URI.create(elevenlabs.baseUrl() + path + (query == null ? "" : "?" + query));
         Map<String, String> auth = Map.of("xi-api-key", authorization.authorized().providerKey());

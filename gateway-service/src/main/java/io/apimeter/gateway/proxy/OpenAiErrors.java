@@ -24,6 +24,18 @@ public final class OpenAiErrors {
             return OpenAiErrors.noCredential();
         }
 
+        public Response accountDisabled() {
+            return OpenAiErrors.accountDisabled();
+        }
+
+        public Response quotaExceeded(String message, long retryAfterSeconds) {
+            return OpenAiErrors.quotaExceeded(message, retryAfterSeconds);
+        }
+
+        public Response rateLimited(String message, long retryAfterSeconds) {
+            return OpenAiErrors.rateLimited(message, retryAfterSeconds);
+        }
+
         public Response timeout() {
             return OpenAiErrors.timeout();
         }
@@ -46,6 +58,26 @@ public final class OpenAiErrors {
     public static Response noCredential() {
         return error(403, "No OpenAI API key is configured for this account. Ask the platform admin to set one.",
                 "invalid_request_error", "provider_credentials_missing");
+    }
+
+    public static Response accountDisabled() {
+        return error(403, "This account is disabled. Ask the platform admin to enable it again.",
+                "invalid_request_error", "account_disabled");
+    }
+
+    /**
+     * OpenAI's own answer when the quota is used up. {@code x-should-retry: false} tells the official SDKs not
+     * to retry a call that cannot succeed before the next month.
+     */
+    public static Response quotaExceeded(String message, long retryAfterSeconds) {
+        return Response.fromResponse(error(429, message, "insufficient_quota", "quota_exceeded"))
+                .header("Retry-After", retryAfterSeconds).header("x-should-retry", "false").build();
+    }
+
+    /** OpenAI's own answer to too many requests; the SDKs retry after {@code Retry-After}. */
+    public static Response rateLimited(String message, long retryAfterSeconds) {
+        return Response.fromResponse(error(429, message, "requests", "rate_limit_exceeded"))
+                .header("Retry-After", retryAfterSeconds).build();
     }
 
     public static Response timeout() {

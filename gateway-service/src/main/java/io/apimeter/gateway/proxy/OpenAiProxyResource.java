@@ -89,7 +89,12 @@ public class OpenAiProxyResource {
         ProviderCalls.Authorized authorized = authorization.authorized();
         JsonNode request = ProviderCalls.json(body);
         String model = request != null && request.path("model").isTextual() ? request.get("model").asText() : null;
-        CallMeter.Call call = calls.start(authorized, Provider.OPENAI, operation, model);
+        ProviderCalls.Admission admission = calls.admit(authorized, Provider.OPENAI, operation, model,
+                OpenAiErrors.FORMAT);
+        if (admission.refusal() != null) {
+            return admission.refusal();
+        }
+        CallMeter.Call call = admission.call();
         Map<String, String> auth = Map.of("Authorization", "Bearer " + authorized.providerKey());
         URI uri = URI.create(openai.baseUrl() + path);
         if (request instanceof ObjectNode streamed && streamed.path("stream").asBoolean(false)) {

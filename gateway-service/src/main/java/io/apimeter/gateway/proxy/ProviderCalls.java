@@ -3,6 +3,7 @@ package io.apimeter.gateway.proxy;
 import io.apimeter.events.Outcome;
 import io.apimeter.events.Provider;
 import io.apimeter.events.Usage;
+import io.apimeter.gateway.service.CallAdmission;
 import io.apimeter.gateway.service.CallMeter;
 import io.apimeter.gateway.service.CallerDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,10 +24,12 @@ public class ProviderCalls {
 
     private final CallerDirectory directory;
     private final CallMeter meter;
+    private final CallAdmission admission;
 
-    public ProviderCalls(CallerDirectory directory, CallMeter meter) {
+    public ProviderCalls(CallerDirectory directory, CallMeter meter, CallAdmission admission) {
         this.directory = directory;
         this.meter = meter;
+        this.admission = admission;
     }
 
     /** A client app that may call a provider: who it is and the customer's own key for that provider. */
@@ -37,19 +40,55 @@ public class ProviderCalls {
     record Authorization(Authorized authorized, Response refusal) {
     }
 
+    /** A client app about to call a provider: its key must be valid and its customer active. */
     Authorization authorize(String presentedKey, Provider provider, ProviderErrors errors) {
+        return authorize(presentedKey, provider, errors, false);
+    }
+
+    /**
+     * As {@link #authorize(String, Provider, ProviderErrors)}; with {@code disabledToo} a DISABLED customer's key
+     * is taken as well, for reports of calls already made (they are billed whatever the customer's status now).
+     */
+    Authorization authorize(String presentedKey, Provider provider, ProviderErrors errors, boolean disabledToo) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return new Authorization(null, errors.missingKey());
         }
-        Optional<CallerDirectory.Caller> caller = directory.authenticate(presentedKey.trim());
+        Optional<CallerDirectory.Authenticated> caller = directory.authenticate(presentedKey.trim());
         if (caller.isEmpty()) {
             return new Authorization(null, errors.invalidKey());
         }
-        Optional<String> key = directory.credential(caller.get().customerId(), provider);
+        if (!caller.get().customerActive() && !disabledToo) {
+            return new Authorization(null, errors.accountDisabled());
+        }
+        CallerDirectory.Caller who = caller.get().caller();
+        Optional<String> key = directory.credential(who.customerId(), provider);
         if (key.isEmpty()) {
             return new Authorization(null, errors.noCredential());
         }
-        return new Authorization(new Authorized(caller.get(), key.get()), null);
+        return new Authorization(new Authorized(who, key.get()), null);
+    }
+
+    /** Either the call may go to the provider, or (already metered) the answer that refuses it. */
+    record Admission(CallMeter.Call call, Response refusal) {
+    }
+
+    /**
+     * Starts a call and decides, from memory, whether it may go to the provider: a customer blocked by a quota
+     * or over its rate limit gets 429 in the provider's format with {@code Retry-After}, and the refused call is
+     * metered as {@code REJECTED}.
+     */
+    Admission admit(Authorized authorized, Provider provider, String operation, String model, ProviderErrors errors) {
+        CallMeter.Call call = start(authorized, provider, operation, model);
+        Optional<CallAdmission.Rejection> rejection = admission.check(authorized.caller().customerId(), provider);
+        if (rejection.isEmpty()) {
+            return new Admission(call, null);
+        }
+        CallAdmission.Rejection refused = rejection.get();
+        meter.reject(call, 429);
+        Response answer = refused.reason().isRateLimit()
+                ? errors.rateLimited(refused.message(), refused.retryAfterSeconds())
+                : errors.quotaExceeded(refused.message(), refused.retryAfterSeconds());
+        return new Admission(null, answer);
     }
 
     CallMeter.Call start(Authorized authorized, Provider provider, String operation, String model) {

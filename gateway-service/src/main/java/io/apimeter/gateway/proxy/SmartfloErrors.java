@@ -21,6 +21,18 @@ final class SmartfloErrors implements ProviderErrors {
         return error(403, "No Smartflo token is configured for this account. Ask the platform admin to set one.");
     }
 
+    public Response accountDisabled() {
+        return error(403, "This account is disabled. Ask the platform admin to enable it again.");
+    }
+
+    public Response quotaExceeded(String message, long retryAfterSeconds) {
+        return Response.fromResponse(error(429, message)).header("Retry-After", retryAfterSeconds).build();
+    }
+
+    public Response rateLimited(String message, long retryAfterSeconds) {
+        return Response.fromResponse(error(429, message)).header("Retry-After", retryAfterSeconds).build();
+    }
+
     public Response timeout() {
         return error(504, "The request to Smartflo timed out.");
     }

@@ -60,7 +60,12 @@ public class SmartfloProxyResource {
             return authorization.refusal();
         }
         ProviderCalls.Authorized authorized = authorization.authorized();
-        CallMeter.Call call = calls.start(authorized, Provider.SMARTFLO, "click-to-call", null);
+        ProviderCalls.Admission admission = calls.admit(authorized, Provider.SMARTFLO, "click-to-call", null,
+                SmartfloErrors.FORMAT);
+        if (admission.refusal() != null) {
+            return admission.refusal();
+        }
+        CallMeter.Call call = admission.call();
         Map<String, String> auth = Map.of("Authorization", "Bearer " + authorized.providerKey());
         ProviderCalls.Sent<byte[]> sent = calls.send(call, SmartfloErrors.FORMAT,
                 () -> upstream.post(URI.create(smartflo.baseUrl() + "/click_to_call"), body, headers, auth,
@@ -85,8 +90,10 @@ public class SmartfloProxyResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response callRecord(byte[] body, @Context HttpHeaders headers) {
-        ProviderCalls.Authorization authorization = calls.authorize(ProviderCalls.bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)), Provider.SMARTFLO,
-                SmartfloErrors.FORMAT);
+        // Never refused for quota, rate or a disabled customer: the call was made already and must be billed.
+        ProviderCalls.Authorization authorization = calls.authorize(
+                ProviderCalls.bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)), Provider.SMARTFLO,
+                SmartfloErrors.FORMAT, true);
         if (authorization.refusal() != null) {
             return authorization.refusal();
         }

@@ -13,6 +13,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -27,7 +28,10 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Admin API: customers, their platform API keys and their provider credentials. */
+/**
+ * Admin API: customers, their platform API keys and their provider credentials. Every change of a customer is
+ * announced on the {@code customers} topic (through the outbox).
+ */
 @Path("/admin")
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,9 +48,14 @@ public class CustomerResource {
     public record NewCustomer(String id, String name, String email) {
     }
 
-    public record CustomerView(String id, String name, String email, String status, Instant createdAt) {
+    /** A change of a customer: only the fields given change. */
+    public record CustomerPatch(String name, String email, String status) {
+    }
+
+    public record CustomerView(String id, String name, String email, String status, Instant createdAt,
+                               Instant updatedAt) {
         static CustomerView of(Customer c) {
-            return new CustomerView(c.id, c.name, c.email, c.status, c.createdAt);
+            return new CustomerView(c.id, c.name, c.email, c.status, c.createdAt, c.updatedAt);
         }
     }
 
@@ -83,12 +92,33 @@ public class CustomerResource {
             throw ApiException.badRequest("invalid_id", "'" + id + "' is reserved for platform-wide alerts.");
         }
         String name = requireText("name", body.name(), 200);
-        String email = requireText("email", body.email(), 254);
-        if (!EMAIL.matcher(email).matches()) {
-            throw ApiException.badRequest("invalid_email", "email must be an e-mail address such as ops@example.com");
-        }
+        String email = email(body.email());
         Customer customer = customers.create(id, name, email);
         return Response.created(URI.create("/admin/customers/" + customer.id)).entity(CustomerView.of(customer)).build();
+    }
+
+    /**
+     * Changes a customer's name, contact e-mail or status ({@code ACTIVE} or {@code DISABLED}: a disabled
+     * customer's platform keys are refused). Fields left out stay as they are.
+     */
+    @PATCH
+    @Path("/customers/{id}")
+    public CustomerView update(@PathParam("id") String id, CustomerPatch body) {
+        String customerId = Params.customerId("id", id);
+        if (body == null || body.name() == null && body.email() == null && body.status() == null) {
+            throw ApiException.badRequest("invalid_body",
+                    "A JSON body with at least one of name, email or status is required.");
+        }
+        String name = body.name() == null ? null : requireText("name", body.name(), 200);
+        String email = body.email() == null ? null : email(body.email());
+        Customer.Status status = null;
+        if (body.status() != null) {
+            if (body.status().isBlank()) {
+                throw ApiException.badRequest("invalid_status", "status must be ACTIVE or DISABLED");
+            }
+            status = Params.enumValue("status", body.status(), Customer.Status.class);
+        }
+        return CustomerView.of(customers.update(customerId, new CustomerService.CustomerChange(name, email, status)));
     }
 
     @GET
@@ -153,6 +183,14 @@ public class CustomerResource {
     @Path("/customers/{id}/credentials")
     public List<CredentialView> credentials(@PathParam("id") String id) {
         return customers.credentials(Params.customerId("id", id)).stream().map(CredentialView::of).toList();
+    }
+
+    private static String email(String value) {
+        String email = requireText("email", value, 254);
+        if (!EMAIL.matcher(email).matches()) {
+            throw ApiException.badRequest("invalid_email", "email must be an e-mail address such as ops@example.com");
+        }
+        return email;
     }
 
     private static String requireText(String field, String value, int maxLength) {

@@ -1,11 +1,13 @@
 package io.apimeter.gateway.service;
 
+import io.apimeter.events.Cost;
 import io.apimeter.events.Outcome;
 import io.apimeter.events.Provider;
 import io.apimeter.events.Usage;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.gateway.messaging.UsageEventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -29,6 +31,19 @@ public class CallMeter {
     public UsageEvent record(Call call, int httpStatus, Outcome outcome, Usage usage) {
         long latencyMs = Math.max(0, (System.nanoTime() - call.startedNanos()) / 1_000_000);
         return record(call, UUID.randomUUID(), latencyMs, httpStatus, outcome, usage);
+    }
+
+    /**
+     * Meters a call the gateway refused before calling the provider (outcome {@code REJECTED}): nothing used,
+     * and a cost of zero, not unpriced, since nothing was bought whatever the model.
+     */
+    public UsageEvent reject(Call call, int httpStatus) {
+        long latencyMs = Math.max(0, (System.nanoTime() - call.startedNanos()) / 1_000_000);
+        UsageEvent event = new UsageEvent(UUID.randomUUID(), call.caller().customerId(), call.caller().apiKeyId(),
+                call.provider(), call.operation(), call.model(), null, call.startedAt(), latencyMs, httpStatus,
+                Outcome.REJECTED, Usage.NONE, new Cost(BigDecimal.ZERO, Cost.USD, null, null, false));
+        publisher.publish(event);
+        return event;
     }
 
     /**

@@ -12,13 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the request path needs to know about a caller, kept in memory for a short time so that the
- * gateway does not ask the database on every call. A revoked key or a changed credential is seen within
- * the cache time on every replica (and at once on the replica that made the change).
+ * gateway does not ask the database on every call. A revoked key, a changed credential or a customer disabled
+ * (or enabled again) is seen within the cache time on every replica (and at once on the replica that made the
+ * change).
  */
 @ApplicationScoped
 public class CallerDirectory {
     /** Who is calling: resolved from a platform API key. */
     public record Caller(String customerId, String apiKeyId) {
+    }
+
+    /** A valid platform key: who it belongs to, and whether that customer is active (a DISABLED one is refused). */
+    public record Authenticated(Caller caller, boolean customerActive) {
     }
 
     private record Entry<T>(T value, byte[] keyHash, long expiresAtNanos) {
@@ -28,7 +33,7 @@ public class CallerDirectory {
     private final CredentialCipher cipher;
     private final KeyUsage keyUsage;
     private final long ttlNanos;
-    private final ConcurrentHashMap<String, Entry<Caller>> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry<Authenticated>> keys = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Entry<String>> credentials = new ConcurrentHashMap<>();
 
     public CallerDirectory(ApiKeyCodec codec, CredentialCipher cipher, KeyUsage keyUsage, GatewayConfig config) {
@@ -38,14 +43,17 @@ public class CallerDirectory {
         this.ttlNanos = config.apiKeys().cacheTtl().toNanos();
     }
 
-    /** The caller a presented platform key belongs to, if the key is valid, not revoked and its customer active. */
-    public Optional<Caller> authenticate(String presentedKey) {
+    /**
+     * The caller a presented platform key belongs to, if the key is valid and not revoked, with whether its
+     * customer is active; empty for an unknown, malformed or revoked key.
+     */
+    public Optional<Authenticated> authenticate(String presentedKey) {
         String prefix = ApiKeyCodec.prefixOf(presentedKey);
         if (prefix == null) {
             return Optional.empty();
         }
         long now = System.nanoTime();
-        Entry<Caller> entry = keys.get(prefix);
+        Entry<Authenticated> entry = keys.get(prefix);
         if (entry == null || now - entry.expiresAtNanos() > 0) {
             entry = load(prefix, now);
             keys.put(prefix, entry);
@@ -53,21 +61,25 @@ public class CallerDirectory {
         if (entry.value() == null || !codec.matches(presentedKey, entry.keyHash())) {
             return Optional.empty();
         }
-        keyUsage.used(java.util.UUID.fromString(entry.value().apiKeyId()));
+        if (entry.value().customerActive()) {
+            keyUsage.used(java.util.UUID.fromString(entry.value().caller().apiKeyId()));
+        }
         return Optional.of(entry.value());
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
-    Entry<Caller> load(String prefix, long now) {
+    Entry<Authenticated> load(String prefix, long now) {
         ApiKey key = ApiKey.findByPrefix(prefix);
         if (key == null || key.revokedAt != null) {
             return new Entry<>(null, null, now + ttlNanos);
         }
         Customer customer = Customer.findById(key.customerId);
-        if (customer == null || !"ACTIVE".equals(customer.status)) {
+        if (customer == null) {
             return new Entry<>(null, null, now + ttlNanos);
         }
-        return new Entry<>(new Caller(key.customerId, key.id.toString()), key.keyHash, now + ttlNanos);
+        boolean active = Customer.Status.ACTIVE.name().equals(customer.status);
+        return new Entry<>(new Authenticated(new Caller(key.customerId, key.id.toString()), active), key.keyHash,
+                now + ttlNanos);
     }
 
     /** The customer's own key for a provider, decrypted, if one is stored. */
@@ -94,6 +106,12 @@ public class CallerDirectory {
 
     void forget(String prefix) {
         keys.remove(prefix);
+    }
+
+    /** Forgets what is cached of a customer's keys, so that a change of its status counts at once here. */
+    void forgetCustomer(String customerId) {
+        keys.values().removeIf(entry -> entry.value() != null
+                && entry.value().caller().customerId().equals(customerId));
     }
 
     void forgetCredential(String customerId, Provider provider) {

@@ -7,7 +7,9 @@ import io.apimeter.gateway.entity.Customer;
 import io.apimeter.gateway.entity.ProviderCredential;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,13 +20,17 @@ public class CustomerService {
     private final ApiKeyCodec codec;
     private final CredentialCipher cipher;
     private final CallerDirectory directory;
+    private final CustomerOutbox outbox;
 
-    public CustomerService(ApiKeyCodec codec, CredentialCipher cipher, CallerDirectory directory) {
+    public CustomerService(ApiKeyCodec codec, CredentialCipher cipher, CallerDirectory directory,
+                           CustomerOutbox outbox) {
         this.codec = codec;
         this.cipher = cipher;
         this.directory = directory;
+        this.outbox = outbox;
     }
 
+    /** A new, active customer; its Customer v1 record goes to the outbox in the same transaction. */
     public Customer create(String id, String name, String email) {
         if (Customer.findById(id) != null) {
             throw ApiException.conflict("customer_exists", "A customer with id '" + id + "' already exists.");
@@ -33,10 +39,51 @@ public class CustomerService {
         customer.id = id;
         customer.name = name;
         customer.email = email;
-        customer.status = "ACTIVE";
-        customer.createdAt = Instant.now();
+        customer.status = Customer.Status.ACTIVE.name();
+        // Microseconds, as PostgreSQL keeps them: the record's updatedAt equals the stored one.
+        customer.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         customer.updatedAt = customer.createdAt;
         customer.persist();
+        outbox.add(customer);
+        return customer;
+    }
+
+    /** The fields a change of a customer sets; null leaves a field as it is. Validated by the caller. */
+    public record CustomerChange(String name, String email, Customer.Status status) {
+    }
+
+    /**
+     * Changes a customer. When something changed, its new Customer v1 record goes to the outbox in the same
+     * transaction; a change to what it already is writes nothing. Concurrent changes of one customer are applied
+     * one after the other (row lock), so the records leave in the order of the changes.
+     */
+    public Customer update(String id, CustomerChange change) {
+        Customer customer = Customer.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (customer == null) {
+            throw ApiException.notFound("No customer with id '" + id + "'.");
+        }
+        boolean changed = false;
+        if (change.name() != null && !change.name().equals(customer.name)) {
+            customer.name = change.name();
+            changed = true;
+        }
+        if (change.email() != null && !change.email().equals(customer.email)) {
+            customer.email = change.email();
+            changed = true;
+        }
+        if (change.status() != null && !change.status().name().equals(customer.status)) {
+            customer.status = change.status().name();
+            changed = true;
+        }
+        if (!changed) {
+            return customer;
+        }
+        // Never earlier than the last change, even if this replica's clock is behind: consumers keep the newest.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        customer.updatedAt = now.isAfter(customer.updatedAt) ? now : customer.updatedAt.plus(1, ChronoUnit.MICROS);
+        outbox.add(customer);
+        // This replica refuses (or admits again) the customer's keys at once; the others within the key cache time.
+        directory.forgetCustomer(id);
         return customer;
     }
 
