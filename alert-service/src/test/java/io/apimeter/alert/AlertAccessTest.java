@@ -53,7 +53,10 @@ class AlertAccessTest {
             customerRead("/alerts", "/alerts?status=ACTIVE"),
             customerRead("/alerts/{id}", "/alerts/" + SOME_ALERT),
             admin("POST", "/alerts/{id}/seen", "/alerts/" + SOME_ALERT + "/seen"),
-            admin("POST", "/alerts/{id}/resolve", "/alerts/" + SOME_ALERT + "/resolve"));
+            admin("POST", "/alerts/{id}/resolve", "/alerts/" + SOME_ALERT + "/resolve"),
+            admin("PUT", "/webhooks/{customerId}", "/webhooks/acme"),
+            customerRead("/webhooks/{customerId}", "/webhooks/acme"),
+            admin("DELETE", "/webhooks/{customerId}", "/webhooks/acme"));
 
     @Test
     void shouldListEveryEndpointInTheAccessTable() {
@@ -157,6 +160,34 @@ class AlertAccessTest {
                 .body("items.id", hasItems(id(aWarning), id(aExceeded), bId, platformId));
         asAdmin().when().get("/alerts/{id}", bWarning.eventId())
                 .then().statusCode(200).body("customerId", equalTo(b)).body("notifications", hasSize(2));
+    }
+
+    @Test
+    void shouldLetACustomerReadItsOwnWebhookOnlyAndNeverItsSecret() {
+        String a = newCustomer();
+        String b = newCustomer();
+        String secret = asAdmin().contentType(ContentType.JSON).body(java.util.Map.of("url", "http://127.0.0.1:9/" + a))
+                .when().put("/webhooks/{c}", a)
+                .then().statusCode(200).extract().path("secret");
+
+        asCustomer(a).when().get("/webhooks/{c}", a)
+                .then().statusCode(200)
+                .body("customerId", equalTo(a))
+                .body(not(containsString(secret)))
+                .body(not(containsString("secret")));
+        String missing = asCustomer(b).when().get("/webhooks/{c}", b)
+                .then().statusCode(404).extract().path("code");
+        asCustomer(b).when().get("/webhooks/{c}", a)
+                .then().statusCode(404).body("code", equalTo(missing)).body(not(containsString("127.0.0.1")));
+        asCustomer(a).contentType(ContentType.JSON).body(java.util.Map.of("url", "http://127.0.0.1:9/x"))
+                .when().put("/webhooks/{c}", a)
+                .then().statusCode(403).body("code", equalTo("forbidden"));
+        asCustomer(a).when().delete("/webhooks/{c}", a)
+                .then().statusCode(403).body("code", equalTo("forbidden"));
+        given().auth().oauth2(TestTokens.customerWithoutCustomerId()).when().get("/webhooks/{c}", a)
+                .then().statusCode(403).body("code", equalTo("no_customer"));
+        asAdmin().when().get("/webhooks/{c}", a).then().statusCode(200).body(not(containsString(secret)));
+        asAdmin().when().delete("/webhooks/{c}", a).then().statusCode(204);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.apimeter.alert.AlertTestEvents.warning;
 import static io.apimeter.testkit.security.Callers.asAdmin;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -150,6 +151,21 @@ class AlertResourceTest {
                 .contentType(ContentType.JSON)
                 .body("code", equalTo(code))
                 .body("message", notNullValue());
+    }
+
+    @Test
+    void shouldNameTheAllowedValuesOfAnInvalidStatusOrType() {
+        asAdmin().queryParam("status", "OPEN")
+                .when().get("/alerts")
+                .then().statusCode(400)
+                .body("code", equalTo("invalid_status"))
+                .body("message", containsString("[ACTIVE, SEEN, RESOLVED]"));
+        asAdmin().queryParam("type", "NOTHING")
+                .when().get("/alerts")
+                .then().statusCode(400)
+                .body("code", equalTo("invalid_type"))
+                .body("message", containsString(
+                        "[WARNING, EXCEEDED, RATE_LIMIT, PLATFORM_COST, UNPRICED_MODEL, UNUSUAL_ACTIVITY]"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Settings of alert-service, under {@code apimeter.alert}. */
 @ConfigMapping(prefix = "apimeter.alert")
@@ -33,6 +34,13 @@ public interface AlertConfig {
     @WithDefault("20")
     int maxAttempts();
 
+    /**
+     * How long a sender holds the notifications it has claimed before another sender (another replica, or this
+     * one after a crash) may take them over. Must be longer than one send takes (mail timeout, webhook timeout).
+     */
+    @WithDefault("2m")
+    Duration sendLease();
+
     /** Attempts to store one alert event (database failures) before it goes to the dead-letter topic. */
     @WithDefault("5")
     int applyAttempts();
@@ -40,4 +48,28 @@ public interface AlertConfig {
     /** Pause after the first failed attempt to store an event; doubled after each further one. */
     @WithDefault("200ms")
     Duration applyBackoff();
+
+    /** Webhooks of customers. */
+    Webhook webhook();
+
+    /** Settings of customers' webhooks, under {@code apimeter.alert.webhook}. */
+    interface Webhook {
+        /**
+         * The key each webhook's signing secret is derived from (env ALERT_WEBHOOK_SIGNING_KEY), at least 32
+         * characters. Without it webhooks cannot be created (503) and deliveries wait; the service still runs.
+         * Changing it changes every webhook's secret.
+         */
+        Optional<String> signingKey();
+
+        /**
+         * Whether webhook URLs may point at loopback, private, link-local, CGNAT or other internal addresses
+         * (env ALERT_WEBHOOK_ALLOW_PRIVATE). Only for tests and local demos with a receiver on 127.0.0.1.
+         */
+        @WithDefault("false")
+        boolean allowPrivateAddresses();
+
+        /** Longest a delivery may take, from connecting to the end of the answer. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
 }

@@ -20,18 +20,31 @@ public class Notification {
     @Column(name = "alert_id")
     public UUID alertId;
 
-    /** {@code EMAIL}. */
+    /** A {@link io.apimeter.alert.service.NotificationChannel} name: {@code EMAIL} or {@code WEBHOOK}. */
     public String channel;
 
+    /** A {@link io.apimeter.alert.service.NotificationAudience} name: the admins, or the customer concerned. */
+    public String audience;
+
+    /** An email address, or the URL of the webhook the row was last sent to. */
     public String recipient;
+
+    /** The webhook the row was last sent to; null for mail. */
+    @Column(name = "webhook_id")
+    public UUID webhookId;
 
     /** A {@link io.apimeter.alert.service.NotificationStatus} name. */
     public String status;
 
     public int attempts;
 
+    /** When the row is due; while a sender has claimed it, when that claim runs out. */
     @Column(name = "next_attempt_at")
     public Instant nextAttemptAt;
+
+    /** The sender run that claimed the row, or null. */
+    @Column(name = "claim_token")
+    public UUID claimToken;
 
     /** Why the last attempt failed; never contains credentials. */
     @Column(name = "last_error")

@@ -6,6 +6,7 @@ import io.apimeter.common.rest.ApiException;
 import io.apimeter.common.rest.Params;
 import io.apimeter.common.security.Caller;
 import io.apimeter.common.security.Roles;
+import io.apimeter.events.AlertEvent;
 import io.apimeter.events.AlertType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.json.JsonString;
@@ -24,7 +25,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Alerts, newest first, and their handling: seen, resolved. Admins see and handle every alert; a customer
- * reads its own customer's alerts and changes none.
+ * reads its own customer's alerts (never platform alerts) and changes none.
  */
 @Path("/alerts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,6 +56,10 @@ public class AlertResource {
         int max = Params.intInRange("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         String customerFilter = caller.customerFilter(requested);
         boolean admin = caller.isAdmin();
+        if (!admin && AlertEvent.PLATFORM.equalsIgnoreCase(customerFilter)) {
+            // platform alerts are the admins' business, whatever a token claims
+            return new AlertList(List.of());
+        }
         return new AlertList(alerts.list(statusFilter, customerFilter, typeFilter, max).stream()
                 .map(details -> AlertView.of(details, admin)).toList());
     }
@@ -67,7 +72,8 @@ public class AlertResource {
         // null for an admin (every customer); a customer token without a customer is refused here
         String scope = caller.customerFilter(null);
         AlertService.AlertDetails details = alerts.get(alertId);
-        if (scope != null && !scope.equals(details.alert().customerId)) {
+        if (scope != null && (!scope.equals(details.alert().customerId)
+                || AlertEvent.PLATFORM.equalsIgnoreCase(details.alert().customerId))) {
             // exactly the answer for an alert that does not exist, so other customers' ids reveal nothing
             throw AlertService.noSuchAlert(alertId);
         }

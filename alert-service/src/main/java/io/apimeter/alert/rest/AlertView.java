@@ -3,6 +3,9 @@ package io.apimeter.alert.rest;
 import io.apimeter.alert.entity.Alert;
 import io.apimeter.alert.entity.Notification;
 import io.apimeter.alert.service.AlertService;
+import io.apimeter.alert.service.NotificationAudience;
+import io.apimeter.alert.service.NotificationChannel;
+import io.apimeter.alert.service.NotificationStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +16,8 @@ import java.util.UUID;
  *
  * @param seenBy        who marked it seen (the username in that person's token, or its subject), or null
  * @param resolvedBy    who resolved it, or null
- * @param notifications the mails sent about it; empty for a customer, since they go to the platform's admins
+ * @param notifications the messages about it: for an admin every one; for a customer only those that went to
+ *                      the customer itself (its contact, its webhook), without the recipient
  */
 public record AlertView(
         UUID id,
@@ -35,18 +39,30 @@ public record AlertView(
         List<NotificationView> notifications) {
 
     /**
-     * @param lastError why the last attempt failed, null once sent
+     * @param channel       EMAIL or WEBHOOK
+     * @param audience      ADMIN (the platform's admins) or CUSTOMER (the customer the alert is about)
+     * @param recipient     the address or webhook URL; admins only (null for a customer)
+     * @param status        PENDING, SENT or FAILED
+     * @param attempts      attempts made so far
+     * @param nextAttemptAt when a PENDING one is tried next
+     * @param lastError     why the last attempt failed, null once sent; never a secret; for a customer only
+     *                      on its webhook's rows
      */
     public record NotificationView(
             String channel,
+            String audience,
             String recipient,
             String status,
             int attempts,
+            Instant nextAttemptAt,
             Instant sentAt,
             String lastError) {
 
-        static NotificationView of(Notification n) {
-            return new NotificationView(n.channel, n.recipient, n.status, n.attempts, n.sentAt, n.lastError);
+        static NotificationView of(Notification n, boolean admin) {
+            // a customer learns why its webhook failed (its own endpoint), never details of the platform's mail relay
+            String error = admin || NotificationChannel.WEBHOOK.name().equals(n.channel) ? n.lastError : null;
+            return new NotificationView(n.channel, n.audience, admin ? n.recipient : null, n.status, n.attempts,
+                    NotificationStatus.PENDING.name().equals(n.status) ? n.nextAttemptAt : null, n.sentAt, error);
         }
     }
 
@@ -54,12 +70,16 @@ public record AlertView(
         return of(details, true);
     }
 
-    /** The alert, with its notifications only if {@code withNotifications} (they name the admins' addresses). */
-    static AlertView of(AlertService.AlertDetails details, boolean withNotifications) {
+    /**
+     * The alert as an admin ({@code admin}) or its customer sees it: a customer sees only the notifications that
+     * went to the customer itself, without their recipients, never the admins' ones.
+     */
+    static AlertView of(AlertService.AlertDetails details, boolean admin) {
         Alert a = details.alert();
-        List<NotificationView> notifications = withNotifications
-                ? details.notifications().stream().map(NotificationView::of).toList()
-                : List.of();
+        List<NotificationView> notifications = details.notifications().stream()
+                .filter(n -> admin || NotificationAudience.CUSTOMER.name().equals(n.audience))
+                .map(n -> NotificationView.of(n, admin))
+                .toList();
         return new AlertView(a.id, a.type, a.customerId, a.dimension, a.month, a.thresholdPercent, plain(a.used),
                 plain(a.limitValue), a.message, a.status, a.occurredAt, a.createdAt, a.seenAt, a.seenBy,
                 a.resolvedAt, a.resolvedBy, notifications);

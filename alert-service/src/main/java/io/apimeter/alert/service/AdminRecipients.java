@@ -5,16 +5,12 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** The admin addresses every alert goes to, checked at startup so that a typo stops the service loudly. */
 @Startup
 @ApplicationScoped
 public class AdminRecipients {
-    private static final Pattern ADDRESS = Pattern.compile("[^@\\s,<>]+@[^@\\s,<>]+");
-
     private final List<String> addresses;
 
     public AdminRecipients(AlertConfig config) {
@@ -25,17 +21,23 @@ public class AdminRecipients {
         return addresses;
     }
 
+    /** Whether this (normalized) address is one of the admins'. */
+    public boolean isAdmin(String address) {
+        return addresses.contains(address);
+    }
+
     static List<String> parse(List<String> configured) {
         Set<String> unique = new LinkedHashSet<>();
         for (String value : configured) {
-            String address = value.trim();
-            if (address.isEmpty()) {
+            String trimmed = value.trim();
+            if (trimmed.isEmpty()) {
                 continue;
             }
-            if (!ADDRESS.matcher(address).matches() || address.length() > 254) {
-                throw new IllegalArgumentException("apimeter.alert.admin-emails: not an email address: '" + address + "'");
+            String address = EmailAddresses.normalize(trimmed);
+            if (address == null) {
+                throw new IllegalArgumentException("apimeter.alert.admin-emails: not an email address: '" + trimmed + "'");
             }
-            unique.add(address.toLowerCase(Locale.ROOT));
+            unique.add(address);
         }
         return List.copyOf(unique);
     }

@@ -1,6 +1,7 @@
 package io.apimeter.alert.service;
 
 import io.apimeter.alert.entity.Alert;
+import io.apimeter.alert.entity.CustomerContact;
 import io.apimeter.alert.entity.Notification;
 import io.apimeter.common.rest.ApiException;
 import io.apimeter.events.AlertEvent;
@@ -25,18 +26,23 @@ import org.jboss.logging.Logger;
 @Transactional
 public class AlertService {
     private static final Logger LOG = Logger.getLogger(AlertService.class);
-    public static final String EMAIL = "EMAIL";
 
     private final EntityManager em;
     private final AdminRecipients admins;
+    private final CustomerContacts contacts;
+    private final Webhooks webhooks;
 
-    public AlertService(EntityManager em, AdminRecipients admins) {
+    public AlertService(EntityManager em, AdminRecipients admins, CustomerContacts contacts, Webhooks webhooks) {
         this.em = em;
         this.admins = admins;
+        this.contacts = contacts;
+        this.webhooks = webhooks;
     }
 
     /**
-     * Stores the alert and one pending email per admin address, in one transaction. Returns false,
+     * Stores the alert and its pending notifications in one transaction: a mail per admin address; for a
+     * customer's alert (not a platform one) also a mail to the customer's contact address, as known now and
+     * unless the customer is DISABLED, and a delivery to the customer's webhook if it has one. Returns false,
      * changing nothing, when the alert was stored before.
      */
     public boolean store(AlertEvent event) {
@@ -61,19 +67,37 @@ public class AlertService {
         alert.createdAt = now;
         em.persist(alert);
         for (String recipient : admins.addresses()) {
-            Notification notification = new Notification();
-            notification.alertId = alert.id;
-            notification.channel = EMAIL;
-            notification.recipient = recipient;
-            notification.status = NotificationStatus.PENDING.name();
-            notification.nextAttemptAt = now;
-            notification.createdAt = now;
-            em.persist(notification);
+            queue(alert, NotificationChannel.EMAIL, NotificationAudience.ADMIN, recipient, null, now);
+        }
+        if (!AlertEvent.PLATFORM.equalsIgnoreCase(alert.customerId)) {
+            CustomerContact contact = contacts.find(alert.customerId).orElse(null);
+            boolean disabled = contact != null && CustomerContacts.DISABLED.equalsIgnoreCase(contact.status);
+            // an admin's own address already gets the admins' mail about it
+            CustomerContacts.mailAddress(contact).filter(address -> !admins.isAdmin(address)).ifPresent(address ->
+                    queue(alert, NotificationChannel.EMAIL, NotificationAudience.CUSTOMER, address, null, now));
+            if (!disabled) {
+                webhooks.find(alert.customerId).ifPresent(webhook -> queue(alert, NotificationChannel.WEBHOOK,
+                        NotificationAudience.CUSTOMER, webhook.url, webhook.id, now));
+            }
         }
         // A concurrent copy of the same event fails here on the primary key and is retried as a duplicate.
         em.flush();
         LOG.infof("%s alert %s for %s stored: %s", alert.type, alert.id, alert.customerId, alert.message);
         return true;
+    }
+
+    private void queue(Alert alert, NotificationChannel channel, NotificationAudience audience, String recipient,
+                       UUID webhookId, Instant now) {
+        Notification notification = new Notification();
+        notification.alertId = alert.id;
+        notification.channel = channel.name();
+        notification.audience = audience.name();
+        notification.recipient = recipient;
+        notification.webhookId = webhookId;
+        notification.status = NotificationStatus.PENDING.name();
+        notification.nextAttemptAt = now;
+        notification.createdAt = now;
+        em.persist(notification);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

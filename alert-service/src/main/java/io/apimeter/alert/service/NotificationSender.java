@@ -1,37 +1,69 @@
 package io.apimeter.alert.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apimeter.alert.config.AlertConfig;
 import io.apimeter.alert.entity.Alert;
 import io.apimeter.alert.entity.Notification;
+import io.apimeter.alert.entity.Webhook;
+import io.apimeter.events.EventJson;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Sends the notifications that are due. Rows are claimed with {@code for update skip locked}, so several
- * replicas never send the same one at the same time. A failed send is tried again later with exponential
- * backoff, and marked FAILED after the configured number of attempts.
+ * Sends the notifications that are due, mail and webhook, so that none is lost and none is sent twice.
+ *
+ * <ol>
+ * <li>Claim: a short transaction picks due PENDING rows with {@code for update skip locked}, counts the attempt,
+ * stamps them with this run's claim token and moves their {@code next_attempt_at} to the end of a lease
+ * ({@code apimeter.alert.send-lease}). Another replica skips locked rows and sees claimed ones as not due.</li>
+ * <li>Send, outside any transaction, row by row: just before each send the lease is renewed, and only if the row
+ * still carries this run's token (a row whose lease ran out may have been taken over by another sender).</li>
+ * <li>Mark: a short transaction marks the row SENT once the mail server accepted the mail or the webhook
+ * answered 2xx; otherwise it schedules the next attempt with exponential backoff, or marks it FAILED after
+ * {@code max-attempts} or at once for a failure that cannot pass (a webhook that now points inside).</li>
+ * </ol>
+ *
+ * A sender that dies after the claim leaves its rows to be taken over when the lease ends. One that dies after
+ * the SMTP server (or the webhook) accepted a message but before the mark sends it again after the lease: that
+ * narrow window makes delivery at least once; on every other path, one accepted send per row makes it exactly
+ * once. Webhook receivers can drop a repeat by its {@code X-Apimeter-Event-Id}.
  */
 @ApplicationScoped
 public class NotificationSender {
     private static final Logger LOG = Logger.getLogger(NotificationSender.class);
     private static final int MAX_ERROR_LENGTH = 500;
+    private static final ObjectMapper JSON = EventJson.configure(new ObjectMapper())
+            .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
     private final EntityManager em;
     private final Mailer mailer;
+    private final WebhookClient webhookClient;
+    private final WebhookSigning signing;
     private final AlertConfig config;
+    private final MeterRegistry meters;
 
-    public NotificationSender(EntityManager em, Mailer mailer, AlertConfig config) {
+    public NotificationSender(EntityManager em, Mailer mailer, WebhookClient webhookClient, WebhookSigning signing,
+                              AlertConfig config, MeterRegistry meters) {
         this.em = em;
         this.mailer = mailer;
+        this.webhookClient = webhookClient;
+        this.signing = signing;
         this.config = config;
+        this.meters = meters;
     }
 
     @Scheduled(identity = "notification-sender", every = "${apimeter.alert.send-interval:1s}",
@@ -41,58 +73,182 @@ public class NotificationSender {
         sendDue();
     }
 
-    /** Handles due notifications batch by batch until none is due; returns how many were sent. */
+    /** Handles due notifications batch by batch until none is due; returns how many were delivered. */
     public int sendDue() {
+        UUID token = UUID.randomUUID();
         int sent = 0;
         while (true) {
-            BatchResult batch = QuarkusTransaction.requiringNew().call(this::sendBatch);
-            sent += batch.sent();
-            if (batch.handled() < config.sendBatchSize()) {
+            List<Long> claimed = QuarkusTransaction.requiringNew().call(() -> claim(token));
+            for (Long id : claimed) {
+                if (handle(id, token)) {
+                    sent++;
+                }
+            }
+            if (claimed.size() < config.sendBatchSize()) {
                 return sent;
             }
         }
     }
 
-    private BatchResult sendBatch() {
+    /** Step 1: claims up to a batch of due rows for this run. */
+    private List<Long> claim(UUID token) {
+        Instant now = now();
         @SuppressWarnings("unchecked")
-        List<Notification> due = em.createNativeQuery("select * from notification where status = 'PENDING'"
-                                + " and next_attempt_at <= :now order by next_attempt_at, id limit :n for update skip locked",
-                        Notification.class)
-                .setParameter("now", Instant.now())
+        List<Number> due = em.createNativeQuery("select id from notification where status = 'PENDING'"
+                        + " and next_attempt_at <= :now order by next_attempt_at, id limit :n for update skip locked")
+                .setParameter("now", now)
                 .setParameter("n", config.sendBatchSize())
                 .getResultList();
-        int sent = 0;
-        for (Notification notification : due) {
-            Alert alert = em.find(Alert.class, notification.alertId);
-            notification.attempts++;
-            try {
-                AlertMail mail = AlertMail.of(alert);
-                mailer.send(new Mail().addTo(notification.recipient).setSubject(mail.subject())
-                        .setText(mail.text()).setHtml(mail.html()));
-                notification.status = NotificationStatus.SENT.name();
-                notification.sentAt = now();
-                notification.lastError = null;
-                sent++;
-                LOG.infof("alert %s mailed to %s", alert.id, notification.recipient);
-            } catch (RuntimeException e) {
-                failed(notification, e);
-            }
+        List<Long> ids = due.stream().map(Number::longValue).toList();
+        if (!ids.isEmpty()) {
+            em.createNativeQuery("update notification set claim_token = :token, attempts = attempts + 1,"
+                            + " next_attempt_at = :leaseEnd where id in (:ids)")
+                    .setParameter("token", token)
+                    .setParameter("leaseEnd", now.plus(config.sendLease()))
+                    .setParameter("ids", ids)
+                    .executeUpdate();
         }
-        return new BatchResult(due.size(), sent);
+        return ids;
     }
 
-    private void failed(Notification notification, RuntimeException e) {
-        notification.lastError = describe(e);
-        if (notification.attempts >= config.maxAttempts()) {
+    private boolean handle(long id, UUID token) {
+        Prepared prepared = QuarkusTransaction.requiringNew().call(() -> prepare(id, token));
+        if (prepared == null) {
+            return false;
+        }
+        DeliveryOutcome outcome;
+        try {
+            outcome = prepared.send(this);
+        } catch (RuntimeException e) {
+            outcome = new DeliveryOutcome.Failed(describe(e), true);
+        }
+        DeliveryOutcome result = outcome;
+        QuarkusTransaction.requiringNew().run(() -> mark(id, token, prepared, result));
+        return result instanceof DeliveryOutcome.Delivered;
+    }
+
+    /**
+     * Step 2, before the send: renews the lease if the row is still this run's, and gathers what to send.
+     * Null when another sender has taken the row over.
+     */
+    private Prepared prepare(long id, UUID token) {
+        int renewed = em.createNativeQuery("update notification set next_attempt_at = :leaseEnd"
+                        + " where id = :id and claim_token = :token and status = 'PENDING'")
+                .setParameter("leaseEnd", now().plus(config.sendLease()))
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .executeUpdate();
+        if (renewed == 0) {
+            LOG.debugf("notification %d was taken over by another sender", id);
+            return null;
+        }
+        Notification notification = em.find(Notification.class, id);
+        Alert alert = em.find(Alert.class, notification.alertId);
+        NotificationAudience audience = NotificationAudience.valueOf(notification.audience);
+        if (NotificationChannel.WEBHOOK.name().equals(notification.channel)) {
+            // the customer's webhook as it is now: a replaced webhook gets the delivery signed with its new secret
+            Webhook webhook = em.createQuery("select w from Webhook w where w.customerId = :customer", Webhook.class)
+                    .setParameter("customer", alert.customerId)
+                    .getResultList().stream().findFirst().orElse(null);
+            return new Prepared(notification.channel, alert.id, alert.customerId, null, null, webhook,
+                    webhook == null ? null : webhookBody(alert));
+        }
+        return new Prepared(notification.channel, alert.id, alert.customerId, notification.recipient,
+                AlertMail.of(alert, audience), null, null);
+    }
+
+    /** Step 3: records how the attempt went, if the row is still this run's. */
+    private void mark(long id, UUID token, Prepared prepared, DeliveryOutcome outcome) {
+        Notification notification = em.find(Notification.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (notification == null || !token.equals(notification.claimToken)) {
+            LOG.warnf("notification %d was taken over by another sender while this one was sending it (the lease"
+                    + " apimeter.alert.send-lease is shorter than a send); it may arrive twice", id);
+            return;
+        }
+        notification.claimToken = null;
+        if (prepared.webhook() != null) {
+            notification.recipient = prepared.webhook().url;
+            notification.webhookId = prepared.webhook().id;
+        }
+        String what = describeTarget(notification);
+        if (outcome instanceof DeliveryOutcome.Delivered delivered) {
+            notification.status = NotificationStatus.SENT.name();
+            notification.sentAt = now();
+            notification.lastError = null;
+            count(notification, "sent");
+            LOG.infof("alert %s: %s delivered (%s)", notification.alertId, what, delivered.detail());
+            return;
+        }
+        DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
+        notification.lastError = clip(failed.error());
+        if (!failed.retry() || notification.attempts >= config.maxAttempts()) {
             notification.status = NotificationStatus.FAILED.name();
-            LOG.errorf("giving up mailing alert %s to %s after %d attempts: %s", notification.alertId,
-                    notification.recipient, notification.attempts, notification.lastError);
+            count(notification, "failed");
+            LOG.errorf("alert %s: giving up on %s after %d attempt(s): %s", notification.alertId, what,
+                    notification.attempts, notification.lastError);
             return;
         }
         notification.nextAttemptAt = now().plus(Backoff.after(notification.attempts, config.retryInitialBackoff(),
                 config.retryMaxBackoff()));
-        LOG.warnf("could not mail alert %s to %s (attempt %d), retrying at %s: %s", notification.alertId,
-                notification.recipient, notification.attempts, notification.nextAttemptAt, notification.lastError);
+        count(notification, "retry");
+        LOG.warnf("alert %s: could not deliver %s (attempt %d), retrying at %s: %s", notification.alertId, what,
+                notification.attempts, notification.nextAttemptAt, notification.lastError);
+    }
+
+    private DeliveryOutcome sendMail(Prepared prepared) {
+        AlertMail mail = prepared.mail();
+        // one recipient per mail: a customer's mail never shows another address
+        mailer.send(new Mail().addTo(prepared.recipient()).setSubject(mail.subject())
+                .setText(mail.text()).setHtml(mail.html()));
+        return new DeliveryOutcome.Delivered("accepted by the mail server");
+    }
+
+    private DeliveryOutcome sendWebhook(Prepared prepared) {
+        if (prepared.webhook() == null) {
+            return new DeliveryOutcome.Failed("the customer has no webhook any more", false);
+        }
+        if (!signing.available()) {
+            return new DeliveryOutcome.Failed(signing.unavailableReason(), true);
+        }
+        String secret = signing.secret(prepared.customerId(), prepared.webhook().id);
+        return webhookClient.post(prepared.webhook().url, prepared.alertId().toString(), prepared.body(), secret);
+    }
+
+    /** The JSON a webhook receives about an alert. */
+    public record WebhookPayload(UUID id, String type, String customerId, String dimension, String month,
+                                 Integer thresholdPercent, String used, String limit, String message,
+                                 Instant occurredAt, String status) {
+    }
+
+    static byte[] webhookBody(Alert alert) {
+        WebhookPayload payload = new WebhookPayload(alert.id, alert.type, alert.customerId, alert.dimension,
+                alert.month, alert.thresholdPercent, plain(alert.used), plain(alert.limitValue), alert.message,
+                alert.occurredAt, alert.status);
+        try {
+            return JSON.writeValueAsBytes(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the webhook payload", e);
+        }
+    }
+
+    private static String plain(BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
+        BigDecimal stripped = value.stripTrailingZeros();
+        return (stripped.scale() < 0 ? stripped.setScale(0) : stripped).toPlainString();
+    }
+
+    /** For the log: mail addresses as they are; a webhook only by its customer, as its URL may carry a token. */
+    private static String describeTarget(Notification notification) {
+        return NotificationChannel.WEBHOOK.name().equals(notification.channel)
+                ? "the webhook (" + notification.audience.toLowerCase(java.util.Locale.ROOT) + ")"
+                : "the mail to " + notification.recipient;
+    }
+
+    private void count(Notification notification, String outcome) {
+        meters.counter("apimeter.alert.notifications", "channel", notification.channel, "audience",
+                notification.audience, "outcome", outcome).increment();
     }
 
     /** The failure's class and message, with its causes; mail server answers never contain our credentials. */
@@ -107,13 +263,23 @@ public class NotificationSender {
                 text.append(": ").append(t.getMessage());
             }
         }
-        return text.length() <= MAX_ERROR_LENGTH ? text.toString() : text.substring(0, MAX_ERROR_LENGTH);
+        return clip(text.toString());
+    }
+
+    private static String clip(String text) {
+        return text == null || text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
     }
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private record BatchResult(int handled, int sent) {
+    /** What one attempt sends, gathered in the prepare transaction so that the send needs no database. */
+    private record Prepared(String channel, UUID alertId, String customerId, String recipient, AlertMail mail,
+                            Webhook webhook, byte[] body) {
+        DeliveryOutcome send(NotificationSender sender) {
+            return NotificationChannel.WEBHOOK.name().equals(channel) ? sender.sendWebhook(this)
+                    : sender.sendMail(this);
+        }
     }
 }

@@ -29,11 +29,15 @@ class AlertMailTest {
     }
 
     @Test
-    void shouldNameTypeCustomerThresholdAndDimensionInTheSubject() {
-        assertEquals("[apimeter] WARNING: acme at 80% of OpenAI tokens",
+    void shouldSayWhoUsedWhatShareOfWhichLimitInWhichMonthInTheSubject() {
+        assertEquals("[apimeter] WARNING: acme used 80% of its OpenAI token limit (2026-11)",
                 AlertMail.of(alert("WARNING", "acme", "OPENAI_TOKENS", 80, "805000", "1000000")).subject());
-        assertEquals("[apimeter] EXCEEDED: acme at 100% of Smartflo minutes",
-                AlertMail.of(alert("EXCEEDED", "acme", "SMARTFLO_MINUTES", 100, "10.5", "10")).subject());
+        assertEquals("[apimeter] EXCEEDED: acme used 100% of its cost limit (2026-11)",
+                AlertMail.of(alert("EXCEEDED", "acme", "TOTAL_COST_USD", 100, "100.25", "100")).subject());
+        assertEquals("[apimeter] RATE_LIMIT: acme went over its requests-per-minute limit (2026-11)",
+                AlertMail.of(alert("RATE_LIMIT", "acme", "REQUESTS_PER_MINUTE", 100, "121", "120")).subject());
+        assertEquals("[apimeter] PLATFORM_COST: the platform used 80% of its monthly cost budget (2026-11)",
+                AlertMail.of(alert("PLATFORM_COST", "platform", "TOTAL_COST_USD", 80, "8100", "10000")).subject());
     }
 
     @Test
@@ -45,16 +49,55 @@ class AlertMailTest {
     }
 
     @Test
-    void shouldShowUsedLimitPercentMonthAndTimeInBothBodies() {
+    void shouldShowWhatHappenedUsedLimitPercentMonthAndTimeInBothBodies() {
         AlertMail mail = AlertMail.of(alert("WARNING", "acme", "OPENAI_TOKENS", 80, "805000.000", "1000000"));
         for (String body : new String[] {mail.text(), mail.html()}) {
-            assertTrue(body.contains("805000"), body);
+            assertTrue(body.contains("acme has used 80.5% of its monthly OpenAI token limit"), body);
+            assertTrue(body.contains("805,000 tokens"), body);
             assertFalse(body.contains("805000.000"), body);
-            assertTrue(body.contains("1000000"), body);
+            assertTrue(body.contains("1,000,000 tokens"), body);
             assertTrue(body.contains("80.50%"), body);
             assertTrue(body.contains("2026-11"), body);
-            assertTrue(body.contains("2026-11-20T10:15:30Z"), body);
+            assertTrue(body.contains("2026-11-20 10:15:30 UTC"), body);
             assertTrue(body.contains("OpenAI tokens"), body);
+            assertTrue(body.contains("What to do"), body);
+            assertTrue(body.contains("raise the quota"), body);
+            assertFalse(body.contains("http://") || body.contains("https://") || body.contains("href"), body);
+        }
+        assertTrue(mail.html().startsWith("<!DOCTYPE html>"), mail.html());
+        assertTrue(mail.html().contains("<table"), mail.html());
+    }
+
+    @Test
+    void shouldShowMoneyAsDollars() {
+        AlertMail mail = AlertMail.of(alert("EXCEEDED", "acme", "TOTAL_COST_USD", 100, "100.25", "100"));
+        assertTrue(mail.text().contains("$100.25"), mail.text());
+        assertTrue(mail.text().contains("$100.00"), mail.text());
+        assertTrue(mail.text().contains("100.25%"), mail.text());
+    }
+
+    @Test
+    void shouldGiveTheCustomerAdviceForItselfWithoutTheAdminsConsole() {
+        Alert alert = alert("EXCEEDED", "acme", "OPENAI_TOKENS", 100, "1000001", "1000000");
+        AlertMail admin = AlertMail.of(alert, NotificationAudience.ADMIN);
+        AlertMail customer = AlertMail.of(alert, NotificationAudience.CUSTOMER);
+        assertEquals(admin.subject(), customer.subject());
+        assertTrue(admin.text().contains("Decide with the customer"), admin.text());
+        assertTrue(admin.text().contains("administrator of the apimeter platform"), admin.text());
+        assertTrue(customer.text().contains("You have gone past your monthly limit"), customer.text());
+        assertTrue(customer.text().contains("the contact of acme"), customer.text());
+        assertFalse(customer.text().contains("console"), customer.text());
+        assertFalse(customer.html().contains("console"), customer.html());
+    }
+
+    @Test
+    void shouldGiveAdviceForEveryAlertType() {
+        for (String type : new String[] {"WARNING", "EXCEEDED", "RATE_LIMIT", "PLATFORM_COST", "UNPRICED_MODEL",
+                "UNUSUAL_ACTIVITY"}) {
+            Alert alert = alert(type, "acme", "TOTAL_COST_USD", 80, "1", "2");
+            String advice = AlertMail.advice(alert, NotificationAudience.ADMIN);
+            assertFalse(advice.isBlank(), type);
+            assertFalse(advice.startsWith("Look into the alert"), type + ": " + advice);
         }
     }
 
