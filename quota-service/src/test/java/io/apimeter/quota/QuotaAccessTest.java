@@ -25,7 +25,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Who may call which quota endpoint: admins set limits, a customer reads its own quota and standing only.
+ * Who may call which quota endpoint: admins set limits and the platform budget, a customer reads its own quota
+ * and standing only (never the platform's).
  * A new endpoint joins the table, or the first test fails.
  */
 @QuarkusTest
@@ -37,7 +38,10 @@ class QuotaAccessTest {
     static final AccessTable TABLE = AccessTable.of(
             admin("PUT", "/quotas/{customerId}", "/quotas/acme"),
             customerRead("/quotas/{customerId}", "/quotas/acme"),
-            customerRead("/quotas/{customerId}/status", "/quotas/acme/status?month=2026-11"));
+            customerRead("/quotas/{customerId}/status", "/quotas/acme/status?month=2026-11"),
+            admin("GET", "/platform/budget", "/platform/budget"),
+            admin("PUT", "/platform/budget", "/platform/budget"),
+            admin("GET", "/platform/status", "/platform/status?month=2026-11"));
 
     @Test
     void shouldListEveryEndpointInTheAccessTable() {

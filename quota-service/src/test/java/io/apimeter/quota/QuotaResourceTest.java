@@ -142,7 +142,48 @@ class QuotaResourceTest {
                 .body("dimensions.used", org.hamcrest.Matchers.everyItem(equalTo("0")))
                 .body("dimensions.limit", org.hamcrest.Matchers.everyItem(nullValue()))
                 .body("dimensions.percent", org.hamcrest.Matchers.everyItem(nullValue()))
-                .body("dimensions.enforcement", org.hamcrest.Matchers.everyItem(equalTo("ALERT_ONLY")));
+                .body("dimensions.enforcement", org.hamcrest.Matchers.everyItem(equalTo("ALERT_ONLY")))
+                .body("dimensions.state", org.hamcrest.Matchers.everyItem(equalTo("OK")))
+                .body("blocked", equalTo(false))
+                .body("summary", equalTo("Nothing used in " + YearMonth.now(ZoneOffset.UTC) + " (no limits)"));
+    }
+
+    @Test
+    void shouldAnswerTheSentenceAPersonReadsAndEachDimensionsStanding() {
+        String customer = newCustomer();
+        asAdmin().contentType(ContentType.JSON)
+                .body("{\"openaiTokens\": 1000000, \"totalCostUsd\": \"200\", \"requestsPerMinute\": 60,"
+                        + " \"warnAtPercent\": 60}")
+                .when().put("/quotas/{id}", customer).then().statusCode(200);
+        KAFKA.publish(openai(customer, 620_000, "18.60", Instant.now()));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin()
+                .when().get("/quotas/{id}/status", customer)
+                .then().statusCode(200)
+                .body("calls", equalTo(1))
+                .body("summary", equalTo("62% of token limit used, $18.60 of $200 budget used"))
+                .body("costSoFarUsd", equalTo("18.6"))
+                .body("costUsd", equalTo("18.6"))
+                .body("blocked", equalTo(false))
+                .body("enforcement", equalTo("ALERT_ONLY"))
+                .body("warnAtPercent", equalTo(60))
+                .body("dimensions.dimension", org.hamcrest.Matchers.contains("OPENAI_TOKENS", "ELEVENLABS_CHARACTERS",
+                        "SMARTFLO_MINUTES", "TOTAL_COST_USD", "REQUESTS_PER_MINUTE"))
+                .body("dimensions.unit", org.hamcrest.Matchers.contains("tokens", "characters", "minutes", "USD",
+                        "requests/minute"))
+                .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.percent", equalTo("62.00"))
+                .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.state", equalTo("WARNING"))
+                .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.warnAtPercent", equalTo(60))
+                .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.percent", equalTo("9.30"))
+                .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.state", equalTo("OK"))
+                .body("dimensions.find { it.dimension == 'REQUESTS_PER_MINUTE' }.limit", equalTo("60")));
+
+        // Another month: the four monthly dimensions, nothing used, and no block whatever the limits.
+        String earlier = YearMonth.now(ZoneOffset.UTC).minusMonths(1).toString();
+        status(customer, earlier)
+                .body("dimensions", hasSize(4))
+                .body("blocked", equalTo(false))
+                .body("summary", equalTo("0% of token limit used, $0 of $200 budget used"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.apimeter.events.EventJson;
 import io.apimeter.events.Outcome;
 import io.apimeter.events.Provider;
 import io.apimeter.events.QuotaDimension;
+import io.apimeter.events.QuotaStatus;
 import io.apimeter.events.Topics;
 import io.apimeter.events.Usage;
 import io.apimeter.events.UsageEvent;
@@ -19,7 +20,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Usage events with the quantities a quota test chooses, and the alerts quota-service publishes. */
+/** Usage events with the quantities a quota test chooses, and the alerts and statuses quota-service publishes. */
 final class QuotaTestKafka {
     private QuotaTestKafka() {
     }
@@ -39,10 +40,41 @@ final class QuotaTestKafka {
                 occurredAt);
     }
 
+    static UsageEvent openai(String customerId, long tokens, String cost, Instant occurredAt) {
+        return event(customerId, Provider.OPENAI, "chat.completions", new Usage(tokens / 2, tokens - tokens / 2, 0, 0,
+                0, 0, false), cost, occurredAt);
+    }
+
+    static UsageEvent elevenlabs(String customerId, long characters, String cost, Instant occurredAt) {
+        return event(customerId, Provider.ELEVENLABS, "text-to-speech", new Usage(0, 0, 0, 0, characters, 0, false),
+                cost, occurredAt);
+    }
+
+    /** A call the gateway refused (quota): zero quantities, zero cost, still one request. */
+    static UsageEvent rejected(String customerId, Instant occurredAt) {
+        return new UsageEvent(UUID.randomUUID(), customerId, "key-1", Provider.OPENAI, "chat.completions", null, null,
+                occurredAt, 1, 429, Outcome.REJECTED, Usage.NONE, Cost.of(BigDecimal.ZERO, "price-1", 1));
+    }
+
     static UsageEvent event(String customerId, Provider provider, String operation, Usage usage, String cost,
                             Instant occurredAt) {
         return new UsageEvent(UUID.randomUUID(), customerId, "key-1", provider, operation, null, null, occurredAt,
                 120, 200, Outcome.SUCCESS, usage, Cost.of(new BigDecimal(cost), "price-1", 1));
+    }
+
+    /** The customer's quota-status records, read until {@code done} holds for them (or 30 seconds pass). */
+    static List<ConsumerRecord<String, String>> statusRecords(String customerId, Predicate<List<QuotaStatus>> done) {
+        return KafkaTestClient.shared().readKey(Topics.QUOTA_STATUS, customerId,
+                records -> done.test(records.stream().map(r -> EventJson.readQuotaStatus(r.value())).toList()),
+                Duration.ofSeconds(30));
+    }
+
+    static List<QuotaStatus> statuses(String customerId, Predicate<List<QuotaStatus>> done) {
+        return statusRecords(customerId, done).stream().map(r -> EventJson.readQuotaStatus(r.value())).toList();
+    }
+
+    static List<AlertEvent> ofType(List<AlertEvent> alerts, AlertType type) {
+        return alerts.stream().filter(a -> a.type() == type).toList();
     }
 
     /** The customer's alert records, read until {@code done} holds for them (or 30 seconds pass). */

@@ -28,22 +28,30 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes outbox rows to Kafka in id order and marks them sent once the broker has acknowledged them.
- * Rows are claimed with {@code for update skip locked}, so several replicas never send the same row at
- * the same time. A failed send stops the run and leaves that row and the ones after it for the next run:
- * delivery is at least once, and consumers are idempotent on the event id.
+ * Publishes outbox rows to Kafka ({@code alert-events}, {@code quota-status}) in id order and marks them
+ * sent once the broker has acknowledged them. A failed send stops the run and leaves that row and the ones
+ * after it for the next run: delivery is at least once, and consumers are idempotent on the event id (the
+ * gateway keeps the newest quota-status by updatedAt).
+ *
+ * <p>Rows leave in id order, and so in order per key: a row of a customer is written under that customer's
+ * lock, after the commit of the one before. To keep that order with several replicas, one relay batch runs
+ * at a time across all of them (a transaction-scoped advisory lock; a replica that does not get it leaves
+ * the rows to the one that has it, and its own schedule picks up what is left). Within a replica a single
+ * thread performs the runs.
  *
  * <p>A run starts right after each commit that wrote to the outbox, and on a schedule for what is left
- * (rows of a failed send, rows of a replica that stopped). Runs of one replica never overlap: a single
- * thread performs them, so rows leave in id order.
+ * (rows of a failed send, rows of a replica that stopped).
  */
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     static final String SOURCE = "apimeter/quota-service";
+    /** Key of the advisory lock that lets one replica relay at a time. */
+    private static final long RELAY_LOCK = 0x71756f7461L; // "quota"
 
     private final EntityManager em;
     private final MutinyEmitter<String> alertEvents;
+    private final MutinyEmitter<String> quotaStatus;
     private final QuotaConfig config;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "outbox-relay");
@@ -53,9 +61,10 @@ public class OutboxRelay {
     private final AtomicBoolean runQueued = new AtomicBoolean();
 
     public OutboxRelay(EntityManager em, @Channel(Channels.ALERT_EVENTS_OUT) MutinyEmitter<String> alertEvents,
-                       QuotaConfig config) {
+                       @Channel(Channels.QUOTA_STATUS_OUT) MutinyEmitter<String> quotaStatus, QuotaConfig config) {
         this.em = em;
         this.alertEvents = alertEvents;
+        this.quotaStatus = quotaStatus;
         this.config = config;
     }
 
@@ -106,6 +115,12 @@ public class OutboxRelay {
     }
 
     private BatchResult relayBatch() {
+        Object locked = em.createNativeQuery("select pg_try_advisory_xact_lock(:key)")
+                .setParameter("key", RELAY_LOCK)
+                .getSingleResult();
+        if (!Boolean.TRUE.equals(locked)) {
+            return new BatchResult(0, false); // another replica is relaying
+        }
         @SuppressWarnings("unchecked")
         List<OutboxEntry> entries = em.createNativeQuery(
                         "select * from outbox where sent_at is null order by id limit :n for update skip locked",
@@ -130,9 +145,11 @@ public class OutboxRelay {
     }
 
     private void send(OutboxEntry entry) {
-        if (!Topics.ALERT_EVENTS.equals(entry.topic)) {
-            throw new IllegalStateException("no channel publishes to topic " + entry.topic);
-        }
+        MutinyEmitter<String> emitter = switch (entry.topic) {
+            case Topics.ALERT_EVENTS -> alertEvents;
+            case Topics.QUOTA_STATUS -> quotaStatus;
+            default -> throw new IllegalStateException("no channel publishes to topic " + entry.topic);
+        };
         RecordHeaders headers = new RecordHeaders();
         CloudEventHeaders.of(entry.eventId, entry.eventType, SOURCE, entry.occurredAt, entry.messageKey)
                 .forEach(headers::add);
@@ -140,7 +157,7 @@ public class OutboxRelay {
                 .withKey(entry.messageKey)
                 .withHeaders(headers)
                 .build();
-        alertEvents.sendMessage(Message.of(entry.payload).addMetadata(metadata))
+        emitter.sendMessage(Message.of(entry.payload).addMetadata(metadata))
                 .await().atMost(config.outboxSendTimeout());
     }
 

@@ -3,40 +3,70 @@ package io.apimeter.quota.rest;
 import io.apimeter.quota.service.Decimals;
 import io.apimeter.quota.service.DimensionUsage;
 import io.apimeter.quota.service.MonthlyReport;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
-/** A customer's month against its limits; decimals as strings. */
+/**
+ * A customer's month against its limits; decimals as strings.
+ *
+ * @param costUsd          the month's cost so far (same as {@code costSoFarUsd})
+ * @param blocked          whether the gateway rejects the customer's calls now: enforcement BLOCK and a monthly
+ *                         dimension at 100% in the current month (always false for other months)
+ * @param rateLimitedUntil end of the current minute while requests per minute are enforced and over the limit
+ * @param summary          the sentence a person reads, e.g. "62% of token limit used, $18.60 of $200 budget used"
+ * @param dimensions       the four monthly dimensions, then requests per minute when it is limited and the month
+ *                         is the current one
+ */
 public record QuotaStatusView(
         String customerId,
         String month,
+        String enforcement,
+        int warnAtPercent,
         String costUsd,
+        String costSoFarUsd,
         long calls,
+        boolean blocked,
+        Instant rateLimitedUntil,
+        String summary,
         List<Dimension> dimensions) {
 
     /**
-     * @param used     usage in the dimension's unit (tokens, characters, minutes, USD)
-     * @param limit    null when unlimited
-     * @param percent  used / limit * 100, two decimals; null when unlimited or the limit is zero
-     * @param exceeded whether usage is at or above the limit
+     * @param unit          tokens, characters, minutes, USD or requests/minute
+     * @param used          usage in the dimension's unit (requests in the current minute for requests per minute)
+     * @param limit         null when unlimited
+     * @param percent       used / limit * 100, two decimals; null when unlimited or the limit is zero
+     * @param warnAtPercent the percent at which the dimension is in WARNING
+     * @param state         OK, WARNING or EXCEEDED
+     * @param exceeded      whether usage is at or above the limit (above it for requests per minute)
      */
     public record Dimension(
             String dimension,
+            String unit,
             String used,
             String limit,
             String percent,
             String enforcement,
+            int warnAtPercent,
+            String state,
             boolean exceeded) {
     }
 
     static QuotaStatusView of(MonthlyReport report) {
-        List<Dimension> dimensions = report.dimensions().stream().map(d -> dimension(d, report)).toList();
-        return new QuotaStatusView(report.customerId(), report.month().toString(), Decimals.plain(report.costUsd()),
-                report.calls(), dimensions);
+        List<Dimension> dimensions = new ArrayList<>(report.dimensions().stream().map(d -> dimension(d, report)).toList());
+        if (report.perMinute() != null) {
+            dimensions.add(dimension(report.perMinute(), report));
+        }
+        String cost = Decimals.plain(report.costUsd());
+        return new QuotaStatusView(report.customerId(), report.month().toString(), report.enforcement().name(),
+                report.warnAtPercent(), cost, cost, report.calls(), report.blocked(), report.rateLimitedUntil(),
+                report.summary(), List.copyOf(dimensions));
     }
 
     private static Dimension dimension(DimensionUsage usage, MonthlyReport report) {
-        return new Dimension(usage.dimension().name(), Decimals.plain(usage.used()), Decimals.plain(usage.limit()),
-                usage.percent() == null ? null : usage.percent().toPlainString(), report.enforcement().name(),
+        return new Dimension(usage.dimension().name(), usage.unit(), Decimals.plain(usage.used()),
+                Decimals.plain(usage.limit()), usage.percent() == null ? null : usage.percent().toPlainString(),
+                report.enforcement().name(), report.warnAtPercent(), usage.state(report.warnAtPercent()).name(),
                 usage.exceeded());
     }
 }

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One monthly dimension of a customer: what was used against the limit in force.
+ * One dimension of a customer: what was used against the limit in force.
  *
  * @param dimension which quota
  * @param measured  usage in the unit it is counted in: tokens, characters, call seconds (for
- *                  {@link QuotaDimension#SMARTFLO_MINUTES}) or USD
+ *                  {@link QuotaDimension#SMARTFLO_MINUTES}), USD, or requests in one minute (for
+ *                  {@link QuotaDimension#REQUESTS_PER_MINUTE})
  * @param limit     the limit in the dimension's unit (minutes for Smartflo), null when unlimited
  */
 public record DimensionUsage(QuotaDimension dimension, BigDecimal measured, BigDecimal limit) {
@@ -52,8 +53,57 @@ public record DimensionUsage(QuotaDimension dimension, BigDecimal measured, BigD
         return measured.multiply(HUNDRED).compareTo(limitMeasured().multiply(BigDecimal.valueOf(percent))) >= 0;
     }
 
+    /**
+     * Whether the limit is reached: a monthly dimension at or above 100%; requests per minute only above
+     * the limit (a limit of 60 allows 60 requests in a minute).
+     */
     public boolean exceeded() {
+        if (dimension == QuotaDimension.REQUESTS_PER_MINUTE) {
+            return limit != null && measured.compareTo(limit) > 0;
+        }
         return reached(100);
+    }
+
+    /** OK, WARNING (at or above the warning percent) or EXCEEDED. */
+    public State state(int warnAtPercent) {
+        if (exceeded()) {
+            return State.EXCEEDED;
+        }
+        return reached(warnAtPercent) ? State.WARNING : State.OK;
+    }
+
+    /**
+     * The percent published on quota-status: rounded down to two decimals, so that 100 appears only once the
+     * limit is reached; against a limit of zero 0 while nothing is used, 100 after. Null when unlimited.
+     */
+    public BigDecimal percentRoundedDown() {
+        if (limit == null) {
+            return null;
+        }
+        if (limit.signum() == 0) {
+            return measured.signum() > 0 ? HUNDRED : BigDecimal.ZERO;
+        }
+        return measured.multiply(HUNDRED).divide(limitMeasured(), 2, RoundingMode.DOWN);
+    }
+
+    /** The unit of {@link #used()} and of the limit, as the status API names it. */
+    public String unit() {
+        return unit(dimension);
+    }
+
+    public static String unit(QuotaDimension dimension) {
+        return switch (dimension) {
+            case OPENAI_TOKENS -> "tokens";
+            case ELEVENLABS_CHARACTERS -> "characters";
+            case SMARTFLO_MINUTES -> "minutes";
+            case TOTAL_COST_USD -> "USD";
+            case REQUESTS_PER_MINUTE -> "requests/minute";
+        };
+    }
+
+    /** Where a dimension stands against its limit. */
+    public enum State {
+        OK, WARNING, EXCEEDED
     }
 
     /** The alerts this standing calls for, WARNING before EXCEEDED; which of them already fired is not known here. */

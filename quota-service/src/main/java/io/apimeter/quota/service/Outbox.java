@@ -2,6 +2,7 @@ package io.apimeter.quota.service;
 
 import io.apimeter.events.AlertEvent;
 import io.apimeter.events.EventJson;
+import io.apimeter.events.QuotaStatus;
 import io.apimeter.events.Topics;
 import io.apimeter.quota.entity.OutboxEntry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
-/** Writes events to the outbox table, inside the caller's transaction; {@code OutboxRelay} publishes them. */
+/**
+ * Writes events to the outbox table, inside the caller's transaction; {@code OutboxRelay} publishes them in
+ * id order. Rows of one customer are written under that customer's lock, so their ids follow the order of
+ * the changes they announce.
+ */
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class Outbox {
@@ -24,13 +30,24 @@ public class Outbox {
     }
 
     public void add(AlertEvent alert) {
+        add(Topics.ALERT_EVENTS, alert.customerId(), alert.eventId(), AlertEvent.TYPE, alert.occurredAt(),
+                EventJson.write(alert));
+    }
+
+    /** A customer's status for the compacted quota-status topic, keyed on the customer. */
+    public void add(QuotaStatus status) {
+        add(Topics.QUOTA_STATUS, status.customerId(), UUID.randomUUID(), QuotaStatus.TYPE, status.updatedAt(),
+                EventJson.write(status));
+    }
+
+    private void add(String topic, String key, UUID eventId, String type, Instant occurredAt, String payload) {
         OutboxEntry entry = new OutboxEntry();
-        entry.topic = Topics.ALERT_EVENTS;
-        entry.messageKey = alert.customerId();
-        entry.eventId = alert.eventId();
-        entry.eventType = AlertEvent.TYPE;
-        entry.occurredAt = alert.occurredAt();
-        entry.payload = EventJson.write(alert);
+        entry.topic = topic;
+        entry.messageKey = key;
+        entry.eventId = eventId;
+        entry.eventType = type;
+        entry.occurredAt = occurredAt;
+        entry.payload = payload;
         entry.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         em.persist(entry);
         // Observed after the commit, so that the relay publishes without waiting for its next scheduled run.

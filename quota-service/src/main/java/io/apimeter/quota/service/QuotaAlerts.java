@@ -4,9 +4,7 @@ import io.apimeter.events.AlertEvent;
 import io.apimeter.events.AlertType;
 import io.apimeter.quota.entity.MonthlyUsage;
 import io.apimeter.quota.entity.Quota;
-import io.apimeter.quota.entity.QuotaAlert;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,19 +15,19 @@ import org.jboss.logging.Logger;
 
 /**
  * Fires the WARNING and EXCEEDED alerts a month's usage calls for, each at most once per customer, month,
- * dimension and type. The caller holds the lock on the month's counters, so two transactions never decide
- * the same alert at once.
+ * dimension and type while the threshold stays armed ({@link AlertLedger}), and re-arms the thresholds a
+ * quota change puts back out of reach.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class QuotaAlerts {
     private static final Logger LOG = Logger.getLogger(QuotaAlerts.class);
 
-    private final EntityManager em;
+    private final AlertLedger ledger;
     private final Outbox outbox;
 
-    public QuotaAlerts(EntityManager em, Outbox outbox) {
-        this.em = em;
+    public QuotaAlerts(AlertLedger ledger, Outbox outbox) {
+        this.ledger = ledger;
         this.outbox = outbox;
     }
 
@@ -40,29 +38,17 @@ public class QuotaAlerts {
      */
     public List<AlertEvent> evaluate(Quota quota, MonthlyUsage usage, Instant occurredAt, UUID causeEventId) {
         List<AlertEvent> emitted = new ArrayList<>();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (DimensionUsage dimension : MonthlyStanding.of(usage, quota)) {
             for (AlertType type : dimension.due(quota.warnAtPercent)) {
-                QuotaAlert.Key key = new QuotaAlert.Key();
-                key.customerId = quota.customerId;
-                key.month = usage.month;
-                key.dimension = dimension.dimension().name();
-                key.alertType = type.name();
-                if (em.find(QuotaAlert.class, key) != null) {
-                    continue;
-                }
                 AlertEvent alert = new AlertEvent(UUID.randomUUID(), type, quota.customerId, dimension.dimension(),
                         usage.month, type == AlertType.WARNING ? quota.warnAtPercent : 100, dimension.used(),
                         dimension.limit(), AlertMessages.describe(quota.customerId, type, dimension), occurredAt,
                         causeEventId);
-                QuotaAlert fired = new QuotaAlert();
-                fired.customerId = key.customerId;
-                fired.month = key.month;
-                fired.dimension = key.dimension;
-                fired.alertType = key.alertType;
-                fired.firedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                fired.eventId = alert.eventId();
-                fired.causeEventId = causeEventId;
-                em.persist(fired);
+                if (!ledger.recordQuotaAlert(quota.customerId, usage.month, dimension.dimension(), type,
+                        alert.eventId(), causeEventId, now)) {
+                    continue;
+                }
                 outbox.add(alert);
                 emitted.add(alert);
                 LOG.infof("%s alert for %s, %s, %s: %s", type, quota.customerId, usage.month, dimension.dimension(),
@@ -70,5 +56,24 @@ public class QuotaAlerts {
             }
         }
         return emitted;
+    }
+
+    /**
+     * Re-arms every threshold the month's usage is now below (a raised limit, a higher warning percent, a
+     * limit removed), so that it fires again if usage reaches it later in the month.
+     */
+    public void rearm(Quota quota, MonthlyUsage usage, Instant at) {
+        for (DimensionUsage dimension : MonthlyStanding.of(usage, quota)) {
+            if (!dimension.reached(quota.warnAtPercent)
+                    && ledger.rearmQuotaAlert(quota.customerId, usage.month, dimension.dimension(), AlertType.WARNING, at)) {
+                LOG.infof("WARNING of %s, %s, %s re-armed by a quota change", quota.customerId, usage.month,
+                        dimension.dimension());
+            }
+            if (!dimension.reached(100)
+                    && ledger.rearmQuotaAlert(quota.customerId, usage.month, dimension.dimension(), AlertType.EXCEEDED, at)) {
+                LOG.infof("EXCEEDED of %s, %s, %s re-armed by a quota change", quota.customerId, usage.month,
+                        dimension.dimension());
+            }
+        }
     }
 }

@@ -99,4 +99,23 @@ class DimensionUsageTest {
                 AlertMessages.describe("acme", AlertType.EXCEEDED, new DimensionUsage(QuotaDimension.SMARTFLO_MINUTES,
                         BigDecimal.valueOf(30), BigDecimal.ZERO)));
     }
+
+    @Test
+    void shouldStateOkWarningOrExceeded() {
+        assertEquals(DimensionUsage.State.OK, tokens(799, 1000L).state(80));
+        assertEquals(DimensionUsage.State.WARNING, tokens(800, 1000L).state(80));
+        assertEquals(DimensionUsage.State.EXCEEDED, tokens(1000, 1000L).state(80));
+        assertEquals(DimensionUsage.State.OK, tokens(5000, null).state(80));
+    }
+
+    @Test
+    void shouldCountRequestsPerMinuteAsExceededOnlyAboveTheLimit() {
+        DimensionUsage atLimit = new DimensionUsage(QuotaDimension.REQUESTS_PER_MINUTE, BigDecimal.valueOf(60),
+                BigDecimal.valueOf(60));
+        assertFalse(atLimit.exceeded());
+        assertEquals(DimensionUsage.State.WARNING, atLimit.state(80));
+        assertTrue(new DimensionUsage(QuotaDimension.REQUESTS_PER_MINUTE, BigDecimal.valueOf(61),
+                BigDecimal.valueOf(60)).exceeded());
+        assertEquals("requests/minute", atLimit.unit());
+    }
 }
