@@ -14,13 +14,23 @@ public interface AlertConfig {
     @WithDefault("admin@apimeter.local")
     List<String> adminEmails();
 
-    /** How often the notification sender looks for messages due (at least 1s). */
+    /**
+     * How often the notification sender looks for messages due (at least 1s). A new alert wakes it at once;
+     * the rounds pick up retries that came due.
+     */
     @WithDefault("1s")
     Duration sendInterval();
 
     /** Most notifications one sender transaction handles. */
     @WithDefault("20")
     int sendBatchSize();
+
+    /**
+     * How many notifications of a batch are sent at the same time. Each send waits for the mail server (or the
+     * webhook) to answer; sending several at once keeps a burst of alerts from queueing behind one another.
+     */
+    @WithDefault("8")
+    int sendConcurrency();
 
     /** Pause before the second attempt to send a notification; doubled after each further failure. */
     @WithDefault("5s")

@@ -2,6 +2,7 @@ package io.apimeter.alert.messaging;
 
 import io.apimeter.alert.config.AlertConfig;
 import io.apimeter.alert.service.AlertService;
+import io.apimeter.alert.service.NotificationSender;
 import io.apimeter.common.messaging.DeadLetters;
 import io.apimeter.common.messaging.Retrying;
 import io.apimeter.events.AlertEvent;
@@ -20,10 +21,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class AlertEventConsumer {
     private final AlertService alerts;
     private final AlertConfig config;
+    private final NotificationSender sender;
 
-    public AlertEventConsumer(AlertService alerts, AlertConfig config) {
+    public AlertEventConsumer(AlertService alerts, AlertConfig config, NotificationSender sender) {
         this.alerts = alerts;
         this.config = config;
+        this.sender = sender;
     }
 
     @Incoming(Channels.ALERT_EVENTS_IN)
@@ -32,5 +35,7 @@ public class AlertEventConsumer {
         AlertEvent event = DeadLetters.parse(payload, "alert event", EventJson::readAlertEvent);
         Retrying.run("storing alert event " + event.eventId(), config.applyAttempts(), config.applyBackoff(),
                 () -> alerts.store(event));
+        // committed: its notifications go out now rather than at the sender's next round
+        sender.wake();
     }
 }

@@ -19,8 +19,13 @@ import jakarta.persistence.LockModeType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,9 +60,13 @@ public class NotificationSender {
     private final WebhookSigning signing;
     private final AlertConfig config;
     private final MeterRegistry meters;
+    private final ManagedExecutor executor;
+    private final AtomicBoolean waking = new AtomicBoolean();
+    private final AtomicBoolean wakeAgain = new AtomicBoolean();
 
     public NotificationSender(EntityManager em, Mailer mailer, WebhookClient webhookClient, WebhookSigning signing,
-                              AlertConfig config, MeterRegistry meters) {
+                              AlertConfig config, MeterRegistry meters, ManagedExecutor executor) {
+        this.executor = executor;
         this.em = em;
         this.mailer = mailer;
         this.webhookClient = webhookClient;
@@ -73,15 +82,56 @@ public class NotificationSender {
         sendDue();
     }
 
-    /** Handles due notifications batch by batch until none is due; returns how many were delivered. */
+    /**
+     * Sends what is due now, off the caller's thread: called once an alert and its notification rows have
+     * committed. Wakes arriving while a round runs lead to one more round, so none is missed.
+     */
+    public void wake() {
+        wakeAgain.set(true);
+        if (waking.compareAndSet(false, true)) {
+            executor.runAsync(this::sendWhileWoken);
+        }
+    }
+
+    private void sendWhileWoken() {
+        try {
+            while (wakeAgain.getAndSet(false)) {
+                sendDue();
+            }
+        } catch (RuntimeException e) {
+            // the scheduled round tries again
+            LOG.warnf("sending due notifications failed: %s", describe(e));
+        } finally {
+            waking.set(false);
+            if (wakeAgain.get() && waking.compareAndSet(false, true)) {
+                executor.runAsync(this::sendWhileWoken);
+            }
+        }
+    }
+
+    /**
+     * Handles due notifications batch by batch until none is due, up to {@code send-concurrency} rows of a batch
+     * at a time; returns how many were delivered.
+     */
     public int sendDue() {
         UUID token = UUID.randomUUID();
         int sent = 0;
         while (true) {
             List<Long> claimed = QuarkusTransaction.requiringNew().call(() -> claim(token));
+            List<CompletableFuture<Boolean>> sends = new ArrayList<>(claimed.size());
+            Semaphore slots = new Semaphore(Math.max(1, config.sendConcurrency()));
             for (Long id : claimed) {
-                if (handle(id, token)) {
-                    sent++;
+                slots.acquireUninterruptibly();
+                sends.add(executor.supplyAsync(() -> handle(id, token)).whenComplete((r, e) -> slots.release()));
+            }
+            for (CompletableFuture<Boolean> send : sends) {
+                try {
+                    if (send.join()) {
+                        sent++;
+                    }
+                } catch (RuntimeException e) {
+                    // the row stays claimed until its lease ends, then it is tried again
+                    LOG.errorf("a notification send failed unexpectedly: %s", describe(e));
                 }
             }
             if (claimed.size() < config.sendBatchSize()) {
