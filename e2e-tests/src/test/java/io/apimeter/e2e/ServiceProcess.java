@@ -25,9 +25,14 @@ final class ServiceProcess implements AutoCloseable {
     private Process process;
 
     ServiceProcess(Path root, String name, int port, Map<String, String> env, Path logDir) {
-        this.name = name;
-        this.jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-        this.log = logDir.resolve(name + ".log");
+        this(root, name, name, port, env, logDir);
+    }
+
+    /** One of several replicas of a service: {@code instance} names it in its log file and in messages. */
+    ServiceProcess(Path root, String service, String instance, int port, Map<String, String> env, Path logDir) {
+        this.name = instance;
+        this.jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        this.log = logDir.resolve(instance + ".log");
         this.port = port;
         this.env = env;
         if (!Files.isRegularFile(jar)) {
@@ -98,6 +103,19 @@ final class ServiceProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the service as a crash would (SIGKILL): no clean shutdown, no last offset commit. */
+    void kill() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

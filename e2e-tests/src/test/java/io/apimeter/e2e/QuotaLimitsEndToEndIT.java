@@ -1,0 +1,382 @@
+package io.apimeter.e2e;
+
+import static io.apimeter.testkit.security.Callers.asAdmin;
+import static io.apimeter.testkit.security.Callers.asCustomer;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.apimeter.simulator.ProviderSimulator;
+import io.apimeter.simulator.SimulatorOptions;
+import io.apimeter.testkit.EmbeddedPostgresServer;
+import io.apimeter.testkit.FreePorts;
+import io.apimeter.testkit.SharedInfrastructure;
+import io.apimeter.testkit.TestIdentityProvider;
+import io.apimeter.testkit.TestTokens;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Limits as a customer and an admin live them, with the services as packaged processes: two replicas of
+ * quota-service sharing one database and one consumer group (one of them crashes mid-way), the gateway
+ * enforcing a BLOCK quota from the quota-status topic, and alert-service mailing admins and the customer's
+ * own contact, which it learned from the customers topic.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QuotaLimitsEndToEndIT {
+    private static final String ADMIN_EMAIL = "ops@apimeter.test";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private SharedInfrastructure infrastructure;
+    private ProviderSimulator simulator;
+    private GreenMail smtp;
+
+    @BeforeAll
+    void startPlatform() {
+        Path root = Path.of(System.getProperty("apimeter.root", "..")).toAbsolutePath();
+        Path logs = root.resolve("e2e-tests/target/e2e-logs");
+        infrastructure = SharedInfrastructure.get();
+        simulator = ProviderSimulator.start(SimulatorOptions.defaults());
+        smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+
+        Map<String, String> common = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers(),
+                "DB_USER", EmbeddedPostgresServer.USER,
+                "DB_PASSWORD", EmbeddedPostgresServer.PASSWORD,
+                "OIDC_AUTH_SERVER_URL", TestIdentityProvider.get().authServerUrl(),
+                "OIDC_AUDIENCE", TestTokens.AUDIENCE);
+        Map<String, String> gateway = new HashMap<>(common);
+        gateway.putAll(Map.of(
+                "DB_URL", infrastructure.postgres().recreateDatabase("limits_gateway"),
+                "OPENAI_BASE_URL", simulator.openAiBaseUrl(),
+                "APIMETER_MASTER_KEY", Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 32).getBytes()),
+                "APIMETER_API_KEY_PEPPER", UUID.randomUUID().toString(),
+                "GATEWAY_SPOOL_DIR", root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID()).toString()));
+        Map<String, String> quota = new HashMap<>(common);
+        quota.put("DB_URL", infrastructure.postgres().recreateDatabase("limits_quota"));
+        Map<String, String> alert = new HashMap<>(common);
+        alert.putAll(Map.of(
+                "DB_URL", infrastructure.postgres().recreateDatabase("limits_alert"),
+                "MAIL_HOST", "127.0.0.1",
+                "MAIL_PORT", String.valueOf(smtp.getSmtp().getPort()),
+                "ALERT_ADMIN_EMAILS", ADMIN_EMAIL));
+        services.put("gateway", new ServiceProcess(root, "gateway-service", "limits-gateway", FreePorts.next(), gateway, logs));
+        services.put("quota-a", new ServiceProcess(root, "quota-service", "limits-quota-a", FreePorts.next(), quota, logs));
+        services.put("quota-b", new ServiceProcess(root, "quota-service", "limits-quota-b", FreePorts.next(), quota, logs));
+        services.put("alert", new ServiceProcess(root, "alert-service", "limits-alert", FreePorts.next(), alert, logs));
+        services.values().forEach(ServiceProcess::start);
+        services.values().forEach(s -> s.awaitReady(Duration.ofMinutes(3)));
+    }
+
+    @AfterAll
+    void stopPlatform() {
+        services.values().forEach(ServiceProcess::stop);
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    /**
+     * A BLOCK quota of 100,000 tokens, reached by calls made four at a time while one quota-service replica is
+     * killed and started again: one WARNING and one EXCEEDED, each mailed once to the admin and once to the
+     * customer's contact; then the gateway answers 429 without calling the provider, and raising the limit lets
+     * the customer call again at once.
+     */
+    @Test
+    void shouldAlertOnceAcrossReplicasBlockAtTheGatewayAndLiftTheBlockWhenTheLimitIsRaised() throws Exception {
+        String customer = "limits-" + UUID.randomUUID().toString().substring(0, 8);
+        String contact = customer + "@customer.test";
+        String apiKey = onboard(customer, contact);
+        awaitContactKnownToAlertService();
+        asAdmin().contentType(ContentType.JSON).body(Map.of("openaiTokens", 100_000, "enforcement", "BLOCK"))
+                .put(url("quota-a") + "/quotas/{id}", customer).then().statusCode(200);
+
+        // 80% in 20 calls of 4,000 tokens, four at a time; replica a crashes after the first few and comes back.
+        AtomicBoolean crashed = new AtomicBoolean();
+        parallelCalls(apiKey, 20, 4_000, done -> {
+            if (done >= 6 && crashed.compareAndSet(false, true)) {
+                services.get("quota-a").kill();
+            }
+        });
+        services.get("quota-a").start();
+        services.get("quota-a").awaitReady(Duration.ofMinutes(2));
+        awaitStatus(customer, "80000", "80.00");
+
+        // Past 100% in six more calls: the block reaches the gateway through quota-status.
+        parallelCalls(apiKey, 6, 4_000, done -> { });
+        awaitStatus(customer, "104000", "104.00");
+        int providerCallsBefore = simulator.requests().size();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertEquals(429, chat(apiKey, 1_000).statusCode(), "a blocked customer's call"));
+        Response rejected = chat(apiKey, 1_000);
+        assertEquals(429, rejected.statusCode());
+        assertEquals("insufficient_quota", rejected.jsonPath().getString("error.type"), rejected.asString());
+        assertNotNull(rejected.header("Retry-After"), "a 429 says when to come back");
+        assertEquals(providerCallsBefore, simulator.requests().size(), "a rejected call never reaches the provider");
+
+        // Each alert exactly once, mailed once to each recipient, whatever the crash redelivered.
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300))
+                .untilAsserted(() -> assertAlertsAndMails(customer, contact));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertAlertsAndMails(customer, contact));
+
+        // Raising the limit above usage lifts the block at once.
+        Instant raised = Instant.now();
+        asAdmin().contentType(ContentType.JSON).body(Map.of("openaiTokens", 1_000_000, "enforcement", "BLOCK"))
+                .put(url("quota-b") + "/quotas/{id}", customer).then().statusCode(200);
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertEquals(200, chat(apiKey, 1_000).statusCode(), "a call after the limit was raised"));
+        System.out.printf("block lifted at the gateway %d ms after the PUT%n",
+                Duration.between(raised, Instant.now()).toMillis());
+    }
+
+    /**
+     * Not a test but a measurement, run on request: {@code ./mvnw -B verify -pl e2e-tests
+     * -Dit.test=QuotaLimitsEndToEndIT#measureCrossingToAlertAndMail -Dapimeter.crossings=200} (the service jars must
+     * be packaged). Customers cross 80% and then 100% of a token quota, a few per second; for each crossing it
+     * prints how long after the crossing call returned the alert was stored and the mail reached the SMTP server.
+     */
+    @Test
+    void measureCrossingToAlertAndMail() throws Exception {
+        String requested = System.getProperty("apimeter.crossings");
+        Assumptions.assumeTrue(requested != null, "a measurement: set -Dapimeter.crossings=N to run it");
+        int customers = Math.max(1, (Integer.parseInt(requested) + 1) / 2);
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        List<String> ids = new ArrayList<>();
+        Map<String, String> keys = new HashMap<>();
+        for (int i = 0; i < customers; i++) {
+            String customer = "x" + run + "-" + i;
+            keys.put(customer, onboard(customer, customer + "@customer.test"));
+            asAdmin().contentType(ContentType.JSON).body(Map.of("openaiTokens", 10_000))
+                    .put(url("quota-a") + "/quotas/{id}", customer).then().statusCode(200);
+            ids.add(customer);
+        }
+        awaitContactKnownToAlertService();
+
+        Map<String, Instant> mailSeen = new ConcurrentHashMap<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                for (MimeMessage message : smtp.getReceivedMessages()) {
+                    try {
+                        if (isTo(message, ADMIN_EMAIL)) {
+                            mailSeen.putIfAbsent(message.getSubject(), Instant.now());
+                        }
+                    } catch (Exception e) {
+                        // a message still being written; seen on the next pass
+                    }
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "mail-watcher");
+        watcher.start();
+
+        // crossing = customer + type -> when the crossing call returned
+        Map<String, Instant> crossed = new LinkedHashMap<>();
+        for (String type : List.of("WARNING", "EXCEEDED")) {
+            long tokens = type.equals("WARNING") ? 8_500 : 2_000;
+            for (String customer : ids) {
+                Response answer = chat(keys.get(customer), tokens);
+                crossed.put(customer + " " + type, Instant.now());
+                assertEquals(200, answer.statusCode(), answer.asString());
+                TimeUnit.MILLISECONDS.sleep(200); // about five crossings a second: latency, not throughput
+            }
+        }
+
+        List<Long> stored = new ArrayList<>();
+        List<Long> mailed = new ArrayList<>();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            stored.clear();
+            mailed.clear();
+            for (String customer : ids) {
+                JsonPath alerts = asAdmin().get(url("alert") + "/alerts?customerId={c}", customer)
+                        .then().statusCode(200).extract().jsonPath();
+                for (Map<String, Object> alert : alerts.<Map<String, Object>>getList("items")) {
+                    Instant crossing = crossed.get(customer + " " + alert.get("type"));
+                    if (crossing == null) {
+                        continue;
+                    }
+                    stored.add(Duration.between(crossing, Instant.parse((String) alert.get("createdAt"))).toMillis());
+                    mailSeen.entrySet().stream()
+                            .filter(m -> m.getKey().contains(customer + " ") || m.getKey().contains(customer + ":")
+                                    || m.getKey().endsWith(customer))
+                            .filter(m -> m.getKey().contains((String) alert.get("type")))
+                            .findFirst()
+                            .ifPresent(m -> mailed.add(Duration.between(crossing, m.getValue()).toMillis()));
+                }
+            }
+            return stored.size() == crossed.size() && mailed.size() == crossed.size();
+        });
+        watching.set(false);
+        watcher.interrupt();
+        System.out.printf("%n%d threshold crossings (%d customers x WARNING, EXCEEDED)%n", crossed.size(), customers);
+        System.out.println("from the crossing call's answer to | p50 ms | p99 ms | max ms");
+        System.out.println("alert stored (alert-service)      | " + percentiles(stored));
+        System.out.println("mail accepted by the SMTP server  | " + percentiles(mailed));
+    }
+
+    private static String percentiles(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return rank(sorted, 0.50) + " | " + rank(sorted, 0.99) + " | " + sorted.get(sorted.size() - 1);
+    }
+
+    private static long rank(List<Long> sorted, double quantile) {
+        int index = (int) Math.ceil(quantile * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private void assertAlertsAndMails(String customer, String contact) throws Exception {
+        JsonPath alerts = asCustomer(customer).get(url("alert") + "/alerts?customerId={c}", customer)
+                .then().statusCode(200).extract().jsonPath();
+        List<String> types = new ArrayList<>(alerts.getList("items.type", String.class));
+        types.sort(null);
+        assertEquals(List.of("EXCEEDED", "WARNING"), types, "alerts of the customer");
+        for (String recipient : List.of(ADMIN_EMAIL, contact)) {
+            List<String> mailed = new ArrayList<>();
+            for (MimeMessage message : smtp.getReceivedMessages()) {
+                String subject = message.getSubject();
+                if (subject != null && subject.contains(customer) && isTo(message, recipient)) {
+                    mailed.add(subject.contains("EXCEEDED") ? "EXCEEDED" : subject.contains("WARNING") ? "WARNING" : subject);
+                }
+            }
+            mailed.sort(null);
+            assertEquals(List.of("EXCEEDED", "WARNING"), mailed, "alert mails to " + recipient);
+        }
+    }
+
+    private static boolean isTo(MimeMessage message, String recipient) throws Exception {
+        Address[] all = message.getAllRecipients();
+        if (all == null) {
+            return false;
+        }
+        for (Address address : all) {
+            if (address.toString().contains(recipient)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Patient: after a crash the group waits out the dead replica's session (45 s) before it moves partitions. */
+    private void awaitStatus(String customer, String tokens, String percent) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            JsonPath status = asCustomer(customer).get(url("quota-b") + "/quotas/{c}/status", customer)
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals(tokens, new java.math.BigDecimal(
+                    status.getString("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.used")).toPlainString(),
+                    "tokens counted once each across both replicas");
+            assertEquals(percent, status.getString("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.percent"));
+        });
+    }
+
+    /** Makes {@code calls} calls of {@code tokens} tokens each, four at a time, reporting each one done. */
+    private void parallelCalls(String apiKey, int calls, long tokens, java.util.function.IntConsumer afterEach)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                results.add(pool.submit(() -> {
+                    int status = chat(apiKey, tokens).statusCode();
+                    afterEach.accept(done.incrementAndGet());
+                    return status;
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertEquals(200, result.get(1, TimeUnit.MINUTES), "a call below the limit");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Response chat(String apiKey, long tokens) {
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + apiKey)
+                .header("x-sim-prompt-tokens", tokens / 2).header("x-sim-completion-tokens", tokens - tokens / 2)
+                .body("{\"model\":\"gpt-3.5-turbo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post(url("gateway") + "/openai/v1/chat/completions");
+    }
+
+    private String onboard(String customer, String contact) {
+        String gateway = url("gateway");
+        asAdmin().contentType(ContentType.JSON)
+                .body(Map.of("id", customer, "name", "Limits " + customer, "email", contact))
+                .post(gateway + "/admin/customers").then().statusCode(201);
+        String apiKey = asAdmin().contentType(ContentType.JSON).body("{}")
+                .post(gateway + "/admin/customers/{id}/api-keys", customer).then().statusCode(201)
+                .extract().path("key");
+        asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", "sk-limits-" + UUID.randomUUID()))
+                .put(gateway + "/admin/customers/{id}/credentials/openai", customer).then().statusCode(200);
+        return apiKey;
+    }
+
+    /** Waits until alert-service has read the customers topic to its end, so that it knows every contact. */
+    private void awaitContactKnownToAlertService() throws Exception {
+        try (Admin admin = infrastructure.kafka().admin()) {
+            int partitions = admin.describeTopics(List.of("customers")).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get("customers").partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition("customers", p), OffsetSpec.latest());
+            }
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                assertTrue(ends.values().stream().mapToLong(e -> e.offset()).sum() > 0, "no customer record yet");
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("alert-service")
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                for (var end : ends.entrySet()) {
+                    OffsetAndMetadata position = committed.get(end.getKey());
+                    assertEquals(end.getValue().offset(), position == null ? 0 : position.offset(),
+                            "alert-service has read " + end.getKey());
+                }
+            });
+        }
+    }
+
+    private String url(String service) {
+        return services.get(service).url();
+    }
+}
