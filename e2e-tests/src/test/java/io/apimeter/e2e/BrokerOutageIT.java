@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.apimeter.simulator.ProviderSimulator;
 import io.apimeter.simulator.SimulatorOptions;
 import io.apimeter.testkit.EmbeddedKafka;
-import io.apimeter.testkit.EmbeddedPostgresServer;
 import io.apimeter.testkit.FreePorts;
 import io.apimeter.testkit.SharedInfrastructure;
-import io.apimeter.testkit.TestIdentityProvider;
-import io.apimeter.testkit.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
@@ -24,12 +21,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +84,7 @@ class BrokerOutageIT {
 
     @BeforeAll
     void startPlatform() throws IOException {
-        Path root = Path.of(System.getProperty("apimeter.root", "..")).toAbsolutePath();
+        Path root = ServiceEnvironment.root();
         Path target = root.resolve("e2e-tests/target");
         Path logs = target.resolve("e2e-logs/outage");
         SharedInfrastructure infrastructure = SharedInfrastructure.get();
@@ -100,21 +94,12 @@ class BrokerOutageIT {
         kafka = EmbeddedKafka.start(kafkaDir, kafkaPort, controllerPort);
         simulator = ProviderSimulator.start(SimulatorOptions.defaults());
 
-        Map<String, String> common = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "DB_USER", EmbeddedPostgresServer.USER,
-                "DB_PASSWORD", EmbeddedPostgresServer.PASSWORD,
-                "OIDC_AUTH_SERVER_URL", TestIdentityProvider.get().authServerUrl(),
-                "OIDC_AUDIENCE", TestTokens.AUDIENCE);
-        Map<String, String> gateway = new HashMap<>(common);
-        gateway.put("DB_URL", infrastructure.postgres().recreateDatabase("outage_gateway"));
-        gateway.put("OPENAI_BASE_URL", simulator.openAiBaseUrl());
-        gateway.put("APIMETER_MASTER_KEY", Base64.getEncoder().encodeToString(randomBytes(32)));
-        gateway.put("APIMETER_API_KEY_PEPPER", UUID.randomUUID().toString());
+        Map<String, String> common = ServiceEnvironment.common(kafka.bootstrapServers());
         spoolDir = target.resolve("outage-gateway-spool-" + UUID.randomUUID());
-        gateway.put("GATEWAY_SPOOL_DIR", spoolDir.toString());
-        Map<String, String> recorder = new HashMap<>(common);
-        recorder.put("DB_URL", infrastructure.postgres().recreateDatabase("outage_recorder"));
+        Map<String, String> gateway = ServiceEnvironment.gateway(common,
+                infrastructure.postgres().recreateDatabase("outage_gateway"), simulator.openAiBaseUrl(), spoolDir);
+        Map<String, String> recorder = ServiceEnvironment.service(common,
+                infrastructure.postgres().recreateDatabase("outage_recorder"));
 
         services.put("gateway-service", new ServiceProcess(root, "gateway-service", FreePorts.next(), gateway, logs));
         services.put("usage-recorder-service",
@@ -390,11 +375,5 @@ class BrokerOutageIT {
 
     private static long millis(long fromNanos, long toNanos) {
         return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
     }
 }

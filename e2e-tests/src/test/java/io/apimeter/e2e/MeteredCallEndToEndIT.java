@@ -19,8 +19,6 @@ import io.apimeter.testkit.EmbeddedPostgresServer;
 import io.apimeter.testkit.FreePorts;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SharedInfrastructure;
-import io.apimeter.testkit.TestIdentityProvider;
-import io.apimeter.testkit.TestTokens;
 import io.restassured.RestAssured;
 import java.util.Set;
 import io.restassured.http.ContentType;
@@ -37,7 +35,6 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,38 +70,24 @@ class MeteredCallEndToEndIT {
 
     @BeforeAll
     void startPlatform() {
-        Path root = Path.of(System.getProperty("apimeter.root", "..")).toAbsolutePath();
+        Path root = ServiceEnvironment.root();
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         infrastructure = SharedInfrastructure.get();
         simulator = ProviderSimulator.start(SimulatorOptions.defaults());
         smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
 
-        Map<String, String> common = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers(),
-                "DB_USER", EmbeddedPostgresServer.USER,
-                "DB_PASSWORD", EmbeddedPostgresServer.PASSWORD,
-                "OIDC_AUTH_SERVER_URL", TestIdentityProvider.get().authServerUrl(),
-                "OIDC_AUDIENCE", TestTokens.AUDIENCE);
-        Map<String, Map<String, String>> specific = Map.of(
-                "gateway-service", Map.of(
-                        "OPENAI_BASE_URL", simulator.openAiBaseUrl(),
-                        "APIMETER_MASTER_KEY", Base64.getEncoder().encodeToString(randomBytes(32)),
-                        "APIMETER_API_KEY_PEPPER", UUID.randomUUID().toString(),
-                        "GATEWAY_SPOOL_DIR", root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID()).toString()),
-                "alert-service", Map.of(
-                        "MAIL_HOST", "127.0.0.1",
-                        "MAIL_PORT", String.valueOf(smtp.getSmtp().getPort()),
-                        "ALERT_ADMIN_EMAILS", ADMIN_EMAIL));
-        Map<String, String> databases = Map.of("gateway-service", "gateway", "usage-recorder-service", "recorder",
-                "aggregation-service", "aggregation", "quota-service", "quota", "alert-service", "alert");
-        for (String name : List.of("gateway-service", "usage-recorder-service", "aggregation-service", "quota-service",
-                "alert-service")) {
-            Map<String, String> env = new HashMap<>(common);
-            env.putAll(specific.getOrDefault(name, Map.of()));
-            env.put("DB_URL", infrastructure.postgres().recreateDatabase(databases.get(name)));
-            services.put(name, new ServiceProcess(root, name, FreePorts.next(), env, logs));
-        }
+        Map<String, String> common = ServiceEnvironment.common(infrastructure.kafkaBootstrapServers());
+        var db = infrastructure.postgres();
+        Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+        environments.put("gateway-service", ServiceEnvironment.gateway(common, db.recreateDatabase("gateway"),
+                simulator.openAiBaseUrl(), root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID())));
+        environments.put("usage-recorder-service", ServiceEnvironment.service(common, db.recreateDatabase("recorder")));
+        environments.put("aggregation-service", ServiceEnvironment.service(common, db.recreateDatabase("aggregation")));
+        environments.put("quota-service", ServiceEnvironment.service(common, db.recreateDatabase("quota")));
+        environments.put("alert-service", ServiceEnvironment.alert(common, db.recreateDatabase("alert"),
+                smtp.getSmtp().getPort(), ADMIN_EMAIL));
+        environments.forEach((name, env) -> services.put(name, new ServiceProcess(root, name, FreePorts.next(), env, logs)));
         services.values().forEach(ServiceProcess::start);
         services.values().forEach(s -> s.awaitReady(Duration.ofMinutes(3)));
         RestAssured.filters(answers);
@@ -428,9 +411,4 @@ class MeteredCallEndToEndIT {
         return java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
 }

@@ -12,11 +12,8 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.apimeter.simulator.ProviderSimulator;
 import io.apimeter.simulator.SimulatorOptions;
-import io.apimeter.testkit.EmbeddedPostgresServer;
 import io.apimeter.testkit.FreePorts;
 import io.apimeter.testkit.SharedInfrastructure;
-import io.apimeter.testkit.TestIdentityProvider;
-import io.apimeter.testkit.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -26,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,34 +62,21 @@ class QuotaLimitsEndToEndIT {
 
     @BeforeAll
     void startPlatform() {
-        Path root = Path.of(System.getProperty("apimeter.root", "..")).toAbsolutePath();
+        Path root = ServiceEnvironment.root();
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         infrastructure = SharedInfrastructure.get();
         simulator = ProviderSimulator.start(SimulatorOptions.defaults());
         smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
 
-        Map<String, String> common = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers(),
-                "DB_USER", EmbeddedPostgresServer.USER,
-                "DB_PASSWORD", EmbeddedPostgresServer.PASSWORD,
-                "OIDC_AUTH_SERVER_URL", TestIdentityProvider.get().authServerUrl(),
-                "OIDC_AUDIENCE", TestTokens.AUDIENCE);
-        Map<String, String> gateway = new HashMap<>(common);
-        gateway.putAll(Map.of(
-                "DB_URL", infrastructure.postgres().recreateDatabase("limits_gateway"),
-                "OPENAI_BASE_URL", simulator.openAiBaseUrl(),
-                "APIMETER_MASTER_KEY", Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 32).getBytes()),
-                "APIMETER_API_KEY_PEPPER", UUID.randomUUID().toString(),
-                "GATEWAY_SPOOL_DIR", root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID()).toString()));
-        Map<String, String> quota = new HashMap<>(common);
-        quota.put("DB_URL", infrastructure.postgres().recreateDatabase("limits_quota"));
-        Map<String, String> alert = new HashMap<>(common);
-        alert.putAll(Map.of(
-                "DB_URL", infrastructure.postgres().recreateDatabase("limits_alert"),
-                "MAIL_HOST", "127.0.0.1",
-                "MAIL_PORT", String.valueOf(smtp.getSmtp().getPort()),
-                "ALERT_ADMIN_EMAILS", ADMIN_EMAIL));
+        Map<String, String> common = ServiceEnvironment.common(infrastructure.kafkaBootstrapServers());
+        Map<String, String> gateway = ServiceEnvironment.gateway(common,
+                infrastructure.postgres().recreateDatabase("limits_gateway"), simulator.openAiBaseUrl(),
+                root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID()));
+        Map<String, String> quota = ServiceEnvironment.service(common,
+                infrastructure.postgres().recreateDatabase("limits_quota"));
+        Map<String, String> alert = ServiceEnvironment.alert(common,
+                infrastructure.postgres().recreateDatabase("limits_alert"), smtp.getSmtp().getPort(), ADMIN_EMAIL);
         services.put("gateway", new ServiceProcess(root, "gateway-service", "limits-gateway", FreePorts.next(), gateway, logs));
         services.put("quota-a", new ServiceProcess(root, "quota-service", "limits-quota-a", FreePorts.next(), quota, logs));
         services.put("quota-b", new ServiceProcess(root, "quota-service", "limits-quota-b", FreePorts.next(), quota, logs));

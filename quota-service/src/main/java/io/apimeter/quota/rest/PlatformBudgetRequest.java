@@ -20,8 +20,6 @@ final class PlatformBudgetRequest {
     /** Accepted so that a client can send back what it read. */
     static final String UPDATED_AT = "updatedAt";
     private static final Set<String> FIELDS = Set.of(MONTHLY_COST_USD, WARN_AT_PERCENT, UPDATED_AT);
-    private static final int MAX_SCALE = 12;
-    private static final BigDecimal MAX = new BigDecimal("1e18");
 
     record Parsed(BigDecimal monthlyCostUsd, int warnAtPercent) {
     }
@@ -40,36 +38,15 @@ final class PlatformBudgetRequest {
                         + "'; known fields are monthlyCostUsd, warnAtPercent");
             }
         }
-        BigDecimal budget = budget(object.get(MONTHLY_COST_USD));
+        BigDecimal budget = budget(object);
         int warnAt = warnAt(object.get(WARN_AT_PERCENT));
         return new Parsed(budget, warnAt);
     }
 
-    private static BigDecimal budget(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        BigDecimal value;
-        if (node.isNumber()) {
-            value = node.decimalValue();
-        } else if (node.isTextual()) {
-            try {
-                value = new BigDecimal(node.asText().trim());
-            } catch (NumberFormatException e) {
-                throw invalid(MONTHLY_COST_USD, "must be a number or a decimal string, got '"
-                        + Params.clip(node.asText()) + "'");
-            }
-        } else {
-            throw invalid(MONTHLY_COST_USD, "must be a number, a decimal string or null");
-        }
-        if (value.signum() <= 0) {
+    private static BigDecimal budget(ObjectNode object) {
+        BigDecimal value = QuotaRequest.decimal(object, MONTHLY_COST_USD);
+        if (value != null && value.signum() == 0) {
             throw invalid(MONTHLY_COST_USD, "must be more than 0 (null for no budget)");
-        }
-        if (value.compareTo(MAX) >= 0) {
-            throw invalid(MONTHLY_COST_USD, "must be less than 10^18");
-        }
-        if (value.stripTrailingZeros().scale() > MAX_SCALE) {
-            throw invalid(MONTHLY_COST_USD, "must have at most " + MAX_SCALE + " decimals");
         }
         return value;
     }

@@ -94,7 +94,11 @@ final class QuotaRequest {
         return value.longValueExact();
     }
 
-    private static BigDecimal decimal(ObjectNode object, String field) {
+    /**
+     * A non-negative decimal limit given as a JSON number or a decimal string, with at most 12 decimals and
+     * below 10^18; null when missing or null.
+     */
+    static BigDecimal decimal(ObjectNode object, String field) {
         BigDecimal value = number(object, field);
         if (value == null) {
             return null;

@@ -1,0 +1,61 @@
+package io.apimeter.e2e;
+
+import io.apimeter.testkit.EmbeddedPostgresServer;
+import io.apimeter.testkit.TestIdentityProvider;
+import io.apimeter.testkit.TestTokens;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The environment the packaged services run with in these tests, as an operator would give it. */
+final class ServiceEnvironment {
+    private ServiceEnvironment() {
+    }
+
+    /** The repository root, where the packaged services are. */
+    static Path root() {
+        return Path.of(System.getProperty("apimeter.root", "..")).toAbsolutePath();
+    }
+
+    /** What every service needs: the broker, the database login and the identity provider. */
+    static Map<String, String> common(String kafkaBootstrapServers) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+        env.put("DB_USER", EmbeddedPostgresServer.USER);
+        env.put("DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        env.put("OIDC_AUTH_SERVER_URL", TestIdentityProvider.get().authServerUrl());
+        env.put("OIDC_AUDIENCE", TestTokens.AUDIENCE);
+        return env;
+    }
+
+    /** The common environment plus the service's own database. */
+    static Map<String, String> service(Map<String, String> common, String dbUrl) {
+        Map<String, String> env = new HashMap<>(common);
+        env.put("DB_URL", dbUrl);
+        return env;
+    }
+
+    /** The gateway's: its database, the simulator as OpenAI, fresh secrets and a spool of its own. */
+    static Map<String, String> gateway(Map<String, String> common, String dbUrl, String openAiBaseUrl, Path spoolDir) {
+        Map<String, String> env = service(common, dbUrl);
+        byte[] masterKey = new byte[32];
+        new SecureRandom().nextBytes(masterKey);
+        env.put("OPENAI_BASE_URL", openAiBaseUrl);
+        env.put("APIMETER_MASTER_KEY", Base64.getEncoder().encodeToString(masterKey));
+        env.put("APIMETER_API_KEY_PEPPER", UUID.randomUUID().toString());
+        env.put("GATEWAY_SPOOL_DIR", spoolDir.toString());
+        return env;
+    }
+
+    /** alert-service's: its database, the SMTP server and the admins' address. */
+    static Map<String, String> alert(Map<String, String> common, String dbUrl, int smtpPort, String adminEmail) {
+        Map<String, String> env = service(common, dbUrl);
+        env.put("MAIL_HOST", "127.0.0.1");
+        env.put("MAIL_PORT", String.valueOf(smtpPort));
+        env.put("ALERT_ADMIN_EMAILS", adminEmail);
+        return env;
+    }
+}
