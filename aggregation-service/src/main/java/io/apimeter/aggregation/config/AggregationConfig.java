@@ -15,4 +15,15 @@ public interface AggregationConfig {
     /** Wait before the second attempt; doubled for each further attempt. */
     @WithDefault("200ms")
     Duration applyBackoff();
+
+    /**
+     * How long the ids of applied usage events are remembered to ignore redeliveries. Keep it longer than
+     * the retention of the usage-events topic: a replay from further back than this would count twice.
+     */
+    @WithDefault("30d")
+    Duration processedEventRetention();
+
+    /** How often old ids of applied usage events are deleted. */
+    @WithDefault("1h")
+    Duration pruneInterval();
 }

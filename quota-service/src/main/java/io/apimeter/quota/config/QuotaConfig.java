@@ -43,6 +43,13 @@ public interface QuotaConfig {
     @WithDefault("2h")
     Duration minuteCountsRetention();
 
+    /**
+     * How long the ids of applied usage events are remembered to ignore redeliveries. Keep it longer than
+     * the retention of the usage-events topic: a replay from further back than this would count twice.
+     */
+    @WithDefault("30d")
+    Duration processedEventRetention();
+
     /** The unusual-activity rule, see {@link Unusual}. */
     Unusual unusual();
 
