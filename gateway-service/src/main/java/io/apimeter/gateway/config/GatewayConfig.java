@@ -44,13 +44,23 @@ public interface GatewayConfig {
         Upstream elevenlabs();
 
         Upstream smartflo();
+
+        /**
+         * Most keep-alive connections the gateway keeps open to each provider host; calls beyond wait for a free
+         * one (env GATEWAY_PROVIDER_MAX_CONNECTIONS).
+         */
+        @WithDefault("512")
+        int maxConnections();
     }
 
     interface Upstream {
         /** Base URL of the provider's API, e.g. https://api.openai.com/v1. */
         String baseUrl();
 
-        /** How long to wait for the provider's whole answer. */
+        /**
+         * How long the provider may stay silent: waiting for its answer to start, or between two parts of it
+         * (a stream that stalls this long is broken off).
+         */
         @WithDefault("120s")
         Duration timeout();
 

@@ -1,8 +1,9 @@
 package io.apimeter.gateway.messaging;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.apimeter.events.Channels;
 import io.apimeter.events.CloudEventHeaders;
-import io.apimeter.events.EventFormatException;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.gateway.config.GatewayConfig;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -91,8 +94,14 @@ public class UsageEventPublisher {
      * kept (spool full, disk failure): it is then counted as failed and logged, and the call goes on.
      */
     public boolean publish(UsageEvent event) {
-        byte[] payload = EventJson.write(event).getBytes(StandardCharsets.UTF_8);
         String reason;
+        byte[] payload;
+        try {
+            payload = EventJson.mapper().writeValueAsBytes(event);
+        } catch (IOException e) {
+            dropped(event, "it cannot be written as JSON: " + e.getMessage());
+            return false;
+        }
         try {
             if (spool.append(payload)) {
                 spooled.increment();
@@ -122,17 +131,52 @@ public class UsageEventPublisher {
 
     /** Sends one spooled event through the emitter; the stage completes when the broker has acknowledged it. */
     private CompletionStage<Void> send(byte[] payload) {
-        String json = new String(payload, StandardCharsets.UTF_8);
-        UsageEvent event;
-        try {
-            event = EventJson.readUsageEvent(json);
-        } catch (EventFormatException e) {
+        Envelope envelope = envelope(payload);
+        if (envelope == null) {
             // Cannot happen for what publish() wrote; skipped so that it cannot hold back the events behind it.
             failed.increment();
-            LOG.errorf("a spooled usage event is not valid and is skipped: %s", e.getMessage());
+            LOG.errorf("a spooled usage event is not valid and is skipped: it lacks eventId, customerId or occurredAt");
             return CompletableFuture.completedFuture(null);
         }
-        return KafkaSend.send(emitter, event.customerId(), json, CloudEventHeaders.of(event, SOURCE));
+        return KafkaSend.send(emitter, envelope.customerId(), new String(payload, StandardCharsets.UTF_8),
+                CloudEventHeaders.of(envelope.eventId(), UsageEvent.TYPE, SOURCE, envelope.occurredAt(),
+                        envelope.customerId()));
+    }
+
+    /** What the key and the CloudEvents headers of a spooled event need. */
+    record Envelope(UUID eventId, String customerId, Instant occurredAt) {
+    }
+
+    /**
+     * The event id, customer and time of a spooled event, read with a streaming parser (the rest of the event is
+     * skipped, not bound): the sender handles every event, so this is most of its work. Null when one is missing.
+     */
+    static Envelope envelope(byte[] payload) {
+        String eventId = null;
+        String customerId = null;
+        String occurredAt = null;
+        try (JsonParser parser = EventJson.mapper().createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                switch (name) {
+                    case "eventId" -> eventId = text;
+                    case "customerId" -> customerId = text;
+                    case "occurredAt" -> occurredAt = text;
+                    default -> parser.skipChildren();
+                }
+            }
+            if (eventId == null || customerId == null || customerId.isBlank() || occurredAt == null) {
+                return null;
+            }
+            return new Envelope(UUID.fromString(eventId), customerId, Instant.parse(occurredAt));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The background sender, for tests that stand in for a broker that is away. */

@@ -10,7 +10,11 @@ public final class OpenAiUsage {
 
     /** The usage an answer reports; {@link Usage#NONE} when it reports none. */
     public static Usage from(JsonNode answer) {
-        JsonNode usage = answer == null ? null : answer.get("usage");
+        return ofUsage(answer == null ? null : answer.get("usage"));
+    }
+
+    /** The usage of an answer's {@code usage} object itself; {@link Usage#NONE} when it is none. */
+    public static Usage ofUsage(JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return Usage.NONE;
         }

@@ -6,15 +6,19 @@ import io.apimeter.events.Usage;
 import io.apimeter.gateway.service.CallAdmission;
 import io.apimeter.gateway.service.CallMeter;
 import io.apimeter.gateway.service.CallerDirectory;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /** What every provider route does around the provider's own answer: who is calling, with which key, and failures. */
@@ -40,25 +44,39 @@ public class ProviderCalls {
     record Authorization(Authorized authorized, Response refusal) {
     }
 
-    /** A client app about to call a provider: its key must be valid and its customer active. */
-    Authorization authorize(String presentedKey, Provider provider, ProviderErrors errors) {
-        return authorize(presentedKey, provider, errors, false);
+    /**
+     * A client app about to call a provider: its key must be valid and its customer active. Never blocks the
+     * event loop (see {@link CallerDirectory#authenticateAsync}); completes on the caller's context.
+     */
+    Future<Authorization> authorize(String presentedKey, Provider provider, ProviderErrors errors) {
+        if (presentedKey == null || presentedKey.isBlank()) {
+            return Future.succeededFuture(new Authorization(null, errors.missingKey()));
+        }
+        return directory.authenticateAsync(presentedKey.trim()).compose(caller -> {
+            if (caller.isEmpty()) {
+                return Future.succeededFuture(new Authorization(null, errors.invalidKey()));
+            }
+            if (!caller.get().customerActive()) {
+                return Future.succeededFuture(new Authorization(null, errors.accountDisabled()));
+            }
+            CallerDirectory.Caller who = caller.get().caller();
+            return directory.credentialAsync(who.customerId(), provider).map(key -> key.isEmpty()
+                    ? new Authorization(null, errors.noCredential())
+                    : new Authorization(new Authorized(who, key.get()), null));
+        });
     }
 
     /**
-     * As {@link #authorize(String, Provider, ProviderErrors)}; with {@code disabledToo} a DISABLED customer's key
-     * is taken as well, for reports of calls already made (they are billed whatever the customer's status now).
+     * For reports of calls already made, on a worker thread: a DISABLED customer's key is taken as well (such
+     * calls are billed whatever the customer's status now).
      */
-    Authorization authorize(String presentedKey, Provider provider, ProviderErrors errors, boolean disabledToo) {
+    Authorization authorizeReport(String presentedKey, Provider provider, ProviderErrors errors) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return new Authorization(null, errors.missingKey());
         }
         Optional<CallerDirectory.Authenticated> caller = directory.authenticate(presentedKey.trim());
         if (caller.isEmpty()) {
             return new Authorization(null, errors.invalidKey());
-        }
-        if (!caller.get().customerActive() && !disabledToo) {
-            return new Authorization(null, errors.accountDisabled());
         }
         CallerDirectory.Caller who = caller.get().caller();
         Optional<String> key = directory.credential(who.customerId(), provider);
@@ -94,66 +112,66 @@ public class ProviderCalls {
     CallMeter.Call start(Authorized authorized, Provider provider, String operation, String model) {
         // Microseconds, as every service stores times: an instant read back from a database equals the event's.
         return new CallMeter.Call(authorized.caller(), provider, operation, model,
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), System.nanoTime());
+                Instant.now().truncatedTo(ChronoUnit.MICROS), System.nanoTime());
     }
 
-    /** A request to the provider. */
-    interface Send<T> {
-        HttpResponse<T> send() throws IOException, InterruptedException;
-    }
-
-    /** Either the provider's answer, or (already metered) the answer to give when the provider was not reached. */
-    record Sent<T>(HttpResponse<T> answer, Response failure) {
-    }
-
-    <T> Sent<T> send(CallMeter.Call call, ProviderErrors errors, Send<T> request) {
-        try {
-            return new Sent<>(request.send(), null);
-        } catch (HttpTimeoutException e) {
+    /**
+     * Meters a call whose provider was not reached, or did not answer in time, and gives the client's answer:
+     * 504 for a provider silent too long (or not connected in time), 502 for one that cannot be reached.
+     */
+    Response failed(CallMeter.Call call, ProviderErrors errors, Throwable cause) {
+        if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException) {
             meter.record(call, 504, Outcome.PROVIDER_TIMEOUT, Usage.NONE);
-            return new Sent<>(null, errors.timeout());
-        } catch (IOException e) {
-            LOG.warnf("%s unreachable for customer %s: %s", call.provider(), call.caller().customerId(),
-                    e.getClass().getSimpleName());
-            meter.record(call, 502, Outcome.PROVIDER_UNREACHABLE, Usage.NONE);
-            return new Sent<>(null, errors.unreachable());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            meter.record(call, 499, Outcome.CLIENT_ABORTED, Usage.NONE);
-            return new Sent<>(null, errors.unreachable());
+            return errors.timeout();
+        }
+        LOG.warnf("%s unreachable for customer %s: %s", call.provider(), call.caller().customerId(),
+                cause.getClass().getSimpleName());
+        meter.record(call, 502, Outcome.PROVIDER_UNREACHABLE, Usage.NONE);
+        return errors.unreachable();
+    }
+
+    /** The provider's whole answer, read on the event loop. */
+    static Future<Buffer> readWhole(UpstreamClient.Upstream upstream) {
+        Future<Buffer> body = upstream.response().body();
+        upstream.response().resume();
+        return body;
+    }
+
+    /** Starts the client's answer: the provider's status and headers (but hop-by-hop ones). */
+    static void passBackHead(HttpServerResponse client, int status, MultiMap upstreamHeaders) {
+        client.setStatusCode(status);
+        for (Map.Entry<String, String> header : upstreamHeaders) {
+            if (UpstreamClient.passBack(header.getKey())) {
+                client.headers().add(header.getKey(), header.getValue());
+            }
         }
     }
 
     /** The provider's status, headers (but hop-by-hop ones) and the given body, for the client. */
-    static Response passBack(int status, java.net.http.HttpHeaders upstreamHeaders, Object entity) {
-        Response.ResponseBuilder response = Response.status(status).entity(entity);
-        for (Map.Entry<String, List<String>> header : upstreamHeaders.map().entrySet()) {
-            if (UpstreamClient.passBack(header.getKey())) {
-                for (String value : header.getValue()) {
-                    response.header(header.getKey(), value);
-                }
+    static void passBack(HttpServerResponse client, int status, MultiMap upstreamHeaders, Buffer body) {
+        if (client.ended() || client.closed()) {
+            return;
+        }
+        passBackHead(client, status, upstreamHeaders);
+        client.end(body);
+    }
+
+    /** Sends one of the gateway's own answers (a refusal, an error in the provider's format). */
+    static void reply(HttpServerResponse client, Response answer) {
+        if (client.ended() || client.closed()) {
+            return;
+        }
+        client.setStatusCode(answer.getStatus());
+        for (Map.Entry<String, List<String>> header : answer.getStringHeaders().entrySet()) {
+            for (String value : header.getValue()) {
+                client.headers().add(header.getKey(), value);
             }
         }
-        return response.build();
-    }
-
-    /** A JSON body, or null when it is none (the provider, not the gateway, judges a request's body). */
-    static com.fasterxml.jackson.databind.JsonNode json(byte[] body) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            return io.apimeter.events.EventJson.mapper().readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    static byte[] readFully(java.io.InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
+        Object entity = answer.getEntity();
+        if (entity == null) {
+            client.end();
+        } else {
+            client.end(entity.toString());
         }
     }
 
@@ -168,5 +186,17 @@ public class ProviderCalls {
 
     static boolean success(int status) {
         return status >= 200 && status < 300;
+    }
+
+    /** A JSON body as a tree, or null when it is none (the provider, not the gateway, judges a request's body). */
+    static com.fasterxml.jackson.databind.JsonNode json(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return io.apimeter.events.EventJson.mapper().readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 }

@@ -1,20 +1,30 @@
 package io.apimeter.gateway.proxy;
 
 import io.apimeter.gateway.config.GatewayConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.HttpHeaders;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
+import jakarta.enterprise.event.Observes;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Sends a client's request on to a provider and brings the answer back whole. */
+/**
+ * Sends a client's request on to a provider with the Vert.x HTTP client: pooled keep-alive connections, called
+ * from the event loop that serves the client, so a call never waits on a thread of its own. The answer is
+ * handed over as it starts to arrive; the caller reads it whole or relays it chunk by chunk.
+ */
 @ApplicationScoped
 public class UpstreamClient {
     /** Request headers never passed on: hop-by-hop ones, the client's credentials, and what the client sets. */
@@ -25,41 +35,61 @@ public class UpstreamClient {
 
     private final HttpClient client;
 
-    public UpstreamClient(GatewayConfig config) {
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.providers().openai().connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+    public UpstreamClient(Vertx vertx, GatewayConfig config) {
+        HttpClientOptions options = new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setTryUseCompression(false)
+                .setDecompressionSupported(false)
+                .setForceSni(true)
+                .setVerifyHost(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
+                        config.providers().openai().connectTimeout().toMillis()));
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.providers().maxConnections());
+        this.client = vertx.createHttpClient(options, pool);
     }
 
-    public HttpResponse<byte[]> post(URI uri, byte[] body, HttpHeaders incoming, Map<String, String> auth,
-                                     Duration timeout) throws IOException, InterruptedException {
-        return client.send(request(uri, body, incoming, auth, timeout), HttpResponse.BodyHandlers.ofByteArray());
+    void onStop(@Observes ShutdownEvent event) {
+        client.close();
     }
 
-    /** Like {@link #post}, but the answer is read as it arrives; the timeout covers the answer's start. */
-    public HttpResponse<java.io.InputStream> postStreaming(URI uri, byte[] body, HttpHeaders incoming,
-                                                           Map<String, String> auth, Duration timeout)
-            throws IOException, InterruptedException {
-        return client.send(request(uri, body, incoming, auth, timeout), HttpResponse.BodyHandlers.ofInputStream());
+    /**
+     * Posts {@code body} to {@code url} with the client's headers (but those never passed on) and {@code auth}.
+     * The future completes on the calling event loop once the answer's status and headers are in, and fails
+     * with a {@link java.util.concurrent.TimeoutException} when the provider is silent for its {@code timeout}
+     * (or cannot be connected to within its {@code connect-timeout}), or with another error when it cannot be reached.
+     * The answer's body is paused: the caller reads it or relays it.
+     */
+    public Future<Upstream> post(GatewayConfig.Upstream provider, String url, Buffer body, MultiMap incoming,
+                                 Map<String, String> auth) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setFollowRedirects(false)
+                .setConnectTimeout(provider.connectTimeout().toMillis())
+                .setIdleTimeout(provider.timeout().toMillis());
+        return client.request(options).compose(request -> {
+            copyHeaders(incoming, request);
+            auth.forEach(request::putHeader);
+            return request.send(body).map(response -> {
+                response.pause();
+                return new Upstream(request, response);
+            });
+        });
     }
 
-    private static HttpRequest request(URI uri, byte[] body, HttpHeaders incoming, Map<String, String> auth,
-                                       Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, List<String>> header : incoming.getRequestHeaders().entrySet()) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!DROPPED_REQUEST_HEADERS.contains(name)) {
-                for (String value : header.getValue()) {
-                    request.header(header.getKey(), value);
-                }
+    /** An answer under way: the request (to abort it) and the response, paused until read. */
+    public record Upstream(HttpClientRequest request, HttpClientResponse response) {
+        /** Breaks the call off, for a client that went away: the connection is closed, not returned to the pool. */
+        public void abort() {
+            request.reset();
+        }
+    }
+
+    private static void copyHeaders(MultiMap incoming, HttpClientRequest request) {
+        for (Map.Entry<String, String> header : incoming) {
+            if (!DROPPED_REQUEST_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                request.headers().add(header.getKey(), header.getValue());
             }
         }
-        auth.forEach(request::header);
-        return request.build();
     }
 
     /** Response headers passed back to the client: all but hop-by-hop ones and those the server sets. */

@@ -5,19 +5,35 @@ import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.gateway.entity.ApiKey;
 import io.apimeter.gateway.entity.Customer;
 import io.apimeter.gateway.entity.ProviderCredential;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
 
 /**
  * What the request path needs to know about a caller, kept in memory for a short time so that the
  * gateway does not ask the database on every call. A revoked key, a changed credential or a customer disabled
  * (or enabled again) is seen within the cache time on every replica (and at once on the replica that made the
  * change).
+ *
+ * <p>The proxy routes run on the event loop and never wait for the database there: a cached entry is answered
+ * from memory, and is read again in the background on a worker thread once half its cache time has passed, so
+ * a key in steady use never misses. Only a key (or credential) not seen within the cache time is read on a
+ * worker thread while its call waits, and the call goes on on its event loop.
  */
 @ApplicationScoped
 public class CallerDirectory {
+    private static final Logger LOG = Logger.getLogger(CallerDirectory.class);
+
     /** Who is calling: resolved from a platform API key. */
     public record Caller(String customerId, String apiKeyId) {
     }
@@ -26,95 +42,187 @@ public class CallerDirectory {
     public record Authenticated(Caller caller, boolean customerActive) {
     }
 
-    private record Entry<T>(T value, byte[] keyHash, long expiresAtNanos) {
+    /** A stored key: who it belongs to and its hash; null for a prefix that is unknown or revoked. */
+    private record StoredKey(Authenticated authenticated, byte[] keyHash) {
     }
 
     private final ApiKeyCodec codec;
     private final CredentialCipher cipher;
     private final KeyUsage keyUsage;
-    private final long ttlNanos;
-    private final ConcurrentHashMap<String, Entry<Authenticated>> keys = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Entry<String>> credentials = new ConcurrentHashMap<>();
+    private final Cache<StoredKey> keys;
+    private final Cache<String> credentials;
 
-    public CallerDirectory(ApiKeyCodec codec, CredentialCipher cipher, KeyUsage keyUsage, GatewayConfig config) {
+    public CallerDirectory(ApiKeyCodec codec, CredentialCipher cipher, KeyUsage keyUsage, GatewayConfig config,
+                           Vertx vertx) {
         this.codec = codec;
         this.cipher = cipher;
         this.keyUsage = keyUsage;
-        this.ttlNanos = config.apiKeys().cacheTtl().toNanos();
+        long ttlNanos = config.apiKeys().cacheTtl().toNanos();
+        this.keys = new Cache<>("API key", this::loadKey, ttlNanos, vertx);
+        this.credentials = new Cache<>("provider credential", this::loadCredential, ttlNanos, vertx);
     }
 
     /**
      * The caller a presented platform key belongs to, if the key is valid and not revoked, with whether its
-     * customer is active; empty for an unknown, malformed or revoked key.
+     * customer is active; empty for an unknown, malformed or revoked key. May read the database: for worker
+     * threads.
      */
     public Optional<Authenticated> authenticate(String presentedKey) {
         String prefix = ApiKeyCodec.prefixOf(presentedKey);
+        return prefix == null ? Optional.empty() : check(presentedKey, keys.getBlocking(prefix));
+    }
+
+    /**
+     * As {@link #authenticate}, without ever blocking an event loop: from memory when the key is cached,
+     * otherwise read on a worker thread; the future completes on the caller's context.
+     */
+    public Future<Optional<Authenticated>> authenticateAsync(String presentedKey) {
+        String prefix = ApiKeyCodec.prefixOf(presentedKey);
         if (prefix == null) {
-            return Optional.empty();
+            return Future.succeededFuture(Optional.empty());
         }
-        long now = System.nanoTime();
-        Entry<Authenticated> entry = keys.get(prefix);
-        if (entry == null || now - entry.expiresAtNanos() > 0) {
-            entry = load(prefix, now);
-            keys.put(prefix, entry);
-        }
-        if (entry.value() == null || !codec.matches(presentedKey, entry.keyHash())) {
-            return Optional.empty();
-        }
-        if (entry.value().customerActive()) {
-            keyUsage.used(java.util.UUID.fromString(entry.value().caller().apiKeyId()));
-        }
-        return Optional.of(entry.value());
+        return keys.get(prefix).map(stored -> check(presentedKey, stored));
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
-    Entry<Authenticated> load(String prefix, long now) {
-        ApiKey key = ApiKey.findByPrefix(prefix);
-        if (key == null || key.revokedAt != null) {
-            return new Entry<>(null, null, now + ttlNanos);
+    private Optional<Authenticated> check(String presentedKey, StoredKey stored) {
+        if (stored == null || !codec.matches(presentedKey, stored.keyHash())) {
+            return Optional.empty();
         }
-        Customer customer = Customer.findById(key.customerId);
-        if (customer == null) {
-            return new Entry<>(null, null, now + ttlNanos);
+        if (stored.authenticated().customerActive()) {
+            keyUsage.used(UUID.fromString(stored.authenticated().caller().apiKeyId()));
         }
-        boolean active = Customer.Status.ACTIVE.name().equals(customer.status);
-        return new Entry<>(new Authenticated(new Caller(key.customerId, key.id.toString()), active), key.keyHash,
-                now + ttlNanos);
+        return Optional.of(stored.authenticated());
     }
 
-    /** The customer's own key for a provider, decrypted, if one is stored. */
+    private StoredKey loadKey(String prefix) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            ApiKey key = ApiKey.findByPrefix(prefix);
+            if (key == null || key.revokedAt != null) {
+                return null;
+            }
+            Customer customer = Customer.findById(key.customerId);
+            if (customer == null) {
+                return null;
+            }
+            boolean active = Customer.Status.ACTIVE.name().equals(customer.status);
+            return new StoredKey(new Authenticated(new Caller(key.customerId, key.id.toString()), active), key.keyHash);
+        });
+    }
+
+    /** The customer's own key for a provider, decrypted, if one is stored. May read the database: for workers. */
     public Optional<String> credential(String customerId, Provider provider) {
-        String cacheKey = customerId + "/" + provider;
-        long now = System.nanoTime();
-        Entry<String> entry = credentials.get(cacheKey);
-        if (entry == null || now - entry.expiresAtNanos() > 0) {
-            entry = new Entry<>(loadCredential(customerId, provider), null, now + ttlNanos);
-            credentials.put(cacheKey, entry);
-        }
-        return Optional.ofNullable(entry.value());
+        return Optional.ofNullable(credentials.getBlocking(customerId + "/" + provider.name()));
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
-    String loadCredential(String customerId, Provider provider) {
-        ProviderCredential stored = ProviderCredential.findById(new ProviderCredential.Key(customerId, provider.name()));
+    /** As {@link #credential}, without ever blocking an event loop (see {@link #authenticateAsync}). */
+    public Future<Optional<String>> credentialAsync(String customerId, Provider provider) {
+        return credentials.get(customerId + "/" + provider.name()).map(Optional::ofNullable);
+    }
+
+    private String loadCredential(String cacheKey) {
+        int slash = cacheKey.lastIndexOf('/');
+        String customerId = cacheKey.substring(0, slash);
+        String provider = cacheKey.substring(slash + 1);
+        ProviderCredential stored = QuarkusTransaction.joiningExisting().call(() ->
+                ProviderCredential.findById(new ProviderCredential.Key(customerId, provider)));
         if (stored == null) {
             return null;
         }
         return cipher.decrypt(new CredentialCipher.Sealed(stored.keyId, stored.iv, stored.ciphertext),
-                customerId, provider.name());
+                customerId, provider);
     }
 
     void forget(String prefix) {
-        keys.remove(prefix);
+        keys.forget(prefix);
     }
 
     /** Forgets what is cached of a customer's keys, so that a change of its status counts at once here. */
     void forgetCustomer(String customerId) {
-        keys.values().removeIf(entry -> entry.value() != null
-                && entry.value().caller().customerId().equals(customerId));
+        keys.forgetIf(stored -> stored != null && stored.authenticated().caller().customerId().equals(customerId));
     }
 
     void forgetCredential(String customerId, Provider provider) {
-        credentials.remove(customerId + "/" + provider);
+        credentials.forget(customerId + "/" + provider.name());
+    }
+
+    /**
+     * Values read from the database (null included: "none stored" is remembered too), each kept for the cache
+     * time from the moment its read began, and read again in the background once half of that has passed.
+     */
+    private static final class Cache<V> {
+        private record Entry<V>(V value, long loadedAtNanos) {
+        }
+
+        private final String what;
+        private final Function<String, V> loader;
+        private final long ttlNanos;
+        private final Vertx vertx;
+        private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
+        private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+        /** Bumped by every forget: a read that began before it must not put back what was forgotten. */
+        private final AtomicLong generation = new AtomicLong();
+
+        Cache(String what, Function<String, V> loader, long ttlNanos, Vertx vertx) {
+            this.what = what;
+            this.loader = loader;
+            this.ttlNanos = ttlNanos;
+            this.vertx = vertx;
+        }
+
+        V getBlocking(String key) {
+            long now = System.nanoTime();
+            Entry<V> entry = entries.get(key);
+            if (entry != null && now - entry.loadedAtNanos() < ttlNanos) {
+                return entry.value();
+            }
+            return load(key, now);
+        }
+
+        Future<V> get(String key) {
+            long now = System.nanoTime();
+            Entry<V> entry = entries.get(key);
+            if (entry != null && now - entry.loadedAtNanos() < ttlNanos) {
+                if (now - entry.loadedAtNanos() >= ttlNanos / 2) {
+                    refreshInBackground(key);
+                }
+                return Future.succeededFuture(entry.value());
+            }
+            if (!Context.isOnEventLoopThread()) {
+                return Future.succeededFuture(load(key, now));
+            }
+            return vertx.executeBlocking(() -> load(key, System.nanoTime()), false);
+        }
+
+        private V load(String key, long startedNanos) {
+            long seen = generation.get();
+            V value = loader.apply(key);
+            Entry<V> loaded = new Entry<>(value, startedNanos);
+            entries.compute(key, (k, current) -> generation.get() != seen
+                    || current != null && current.loadedAtNanos() - startedNanos > 0 ? current : loaded);
+            return value;
+        }
+
+        private void refreshInBackground(String key) {
+            if (!refreshing.add(key)) {
+                return;
+            }
+            vertx.executeBlocking(() -> load(key, System.nanoTime()), false).onComplete(done -> {
+                refreshing.remove(key);
+                if (done.failed()) {
+                    // The entry in memory stays until its cache time is up; the next call tries again.
+                    LOG.warnf("%s not read again: %s", what, done.cause().toString());
+                }
+            });
+        }
+
+        void forget(String key) {
+            generation.incrementAndGet();
+            entries.remove(key);
+        }
+
+        void forgetIf(Predicate<V> which) {
+            generation.incrementAndGet();
+            entries.values().removeIf(entry -> which.test(entry.value()));
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.apimeter.gateway.service;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -10,6 +12,9 @@ import java.util.regex.Pattern;
  */
 public final class ModelFamilies {
     private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{4})$");
+    /** Families of the models seen, so a call does not run the pattern; bounded, as clients name the models. */
+    private static final Map<String, String> KNOWN = new ConcurrentHashMap<>();
+    private static final int MAX_KNOWN = 1_000;
 
     private ModelFamilies() {
     }
@@ -18,7 +23,15 @@ public final class ModelFamilies {
         if (model == null) {
             return null;
         }
+        String known = KNOWN.get(model);
+        if (known != null) {
+            return known;
+        }
         String id = model.trim().toLowerCase(Locale.ROOT);
-        return DATE_SUFFIX.matcher(id).replaceFirst("");
+        String family = DATE_SUFFIX.matcher(id).replaceFirst("");
+        if (KNOWN.size() < MAX_KNOWN) {
+            KNOWN.put(model, family);
+        }
+        return family;
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.apimeter.events.Outcome;
 import io.apimeter.events.Provider;
 import io.apimeter.events.Usage;
-import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.gateway.entity.SmartfloCall;
 import io.apimeter.gateway.service.CallMeter;
 import io.apimeter.gateway.service.CallerDirectory;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -26,63 +24,21 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Smartflo for client apps (platform API key as {@code Authorization: Bearer}): click-to-call is forwarded and
- * recorded as a call placed. The billed seconds arrive later in the call record Smartflo posts to
- * {@code /smartflo/webhooks/cdr} (configured in the customer's Smartflo account with the customer's platform
- * key as bearer token); each call is metered once, however often its record is delivered.
+ * The call record Smartflo posts to {@code /smartflo/webhooks/cdr} when a call ends (configured in the
+ * customer's Smartflo account with the customer's platform key as bearer token). Each call is metered once,
+ * however often its record is delivered. A database transaction per record: runs on a worker thread.
  */
 @Path("/smartflo")
 @PermitAll
-public class SmartfloProxyResource {
+public class SmartfloWebhookResource {
     private final ProviderCalls calls;
-    private final UpstreamClient upstream;
     private final CallMeter meter;
     private final SmartfloCalls smartfloCalls;
-    private final GatewayConfig.Upstream smartflo;
 
-    public SmartfloProxyResource(ProviderCalls calls, UpstreamClient upstream, CallMeter meter,
-                                 SmartfloCalls smartfloCalls, GatewayConfig config) {
+    public SmartfloWebhookResource(ProviderCalls calls, CallMeter meter, SmartfloCalls smartfloCalls) {
         this.calls = calls;
-        this.upstream = upstream;
         this.meter = meter;
         this.smartfloCalls = smartfloCalls;
-        this.smartflo = config.providers().smartflo();
-    }
-
-    @POST
-    @Path("/v1/click_to_call")
-    @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response clickToCall(byte[] body, @Context HttpHeaders headers) {
-        ProviderCalls.Authorization authorization = calls.authorize(ProviderCalls.bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)), Provider.SMARTFLO,
-                SmartfloErrors.FORMAT);
-        if (authorization.refusal() != null) {
-            return authorization.refusal();
-        }
-        ProviderCalls.Authorized authorized = authorization.authorized();
-        ProviderCalls.Admission admission = calls.admit(authorized, Provider.SMARTFLO, "click-to-call", null,
-                SmartfloErrors.FORMAT);
-        if (admission.refusal() != null) {
-            return admission.refusal();
-        }
-        CallMeter.Call call = admission.call();
-        Map<String, String> auth = Map.of("Authorization", "Bearer " + authorized.providerKey());
-        ProviderCalls.Sent<byte[]> sent = calls.send(call, SmartfloErrors.FORMAT,
-                () -> upstream.post(URI.create(smartflo.baseUrl() + "/click_to_call"), body, headers, auth,
-                        smartflo.timeout()));
-        if (sent.failure() != null) {
-            return sent.failure();
-        }
-        int status = sent.answer().statusCode();
-        JsonNode answer = ProviderCalls.json(sent.answer().body());
-        String callId = answer == null ? null : answer.path("call_id").asText(null);
-        boolean placed = ProviderCalls.success(status) && callId != null && !callId.isBlank();
-        if (placed) {
-            smartfloCalls.placed(callId, authorized.caller().customerId(), authorized.caller().apiKeyId(),
-                    call.startedAt());
-        }
-        meter.record(call, status, placed ? Outcome.SUCCESS : Outcome.PROVIDER_ERROR, Usage.NONE);
-        return ProviderCalls.passBack(status, sent.answer().headers(), sent.answer().body());
     }
 
     @POST
@@ -91,9 +47,9 @@ public class SmartfloProxyResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response callRecord(byte[] body, @Context HttpHeaders headers) {
         // Never refused for quota, rate or a disabled customer: the call was made already and must be billed.
-        ProviderCalls.Authorization authorization = calls.authorize(
+        ProviderCalls.Authorization authorization = calls.authorizeReport(
                 ProviderCalls.bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)), Provider.SMARTFLO,
-                SmartfloErrors.FORMAT, true);
+                SmartfloErrors.FORMAT);
         if (authorization.refusal() != null) {
             return authorization.refusal();
         }

@@ -1,0 +1,110 @@
+package io.apimeter.gateway.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.apimeter.events.Outcome;
+import io.apimeter.events.Provider;
+import io.apimeter.events.Usage;
+import io.apimeter.gateway.config.GatewayConfig;
+import io.apimeter.gateway.service.CallMeter;
+import io.apimeter.gateway.service.SmartfloCalls;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Smartflo click-to-call for client apps (platform API key as {@code Authorization: Bearer}): forwarded on the
+ * event loop and recorded as a call placed; the call placed is stored on a worker thread before the client
+ * gets its answer, so its call record (see {@link SmartfloWebhookResource}) always finds it.
+ */
+@ApplicationScoped
+public class SmartfloProxy {
+    private static final Set<String> ANSWER_FIELDS = Set.of("call_id");
+
+    private final ProviderCalls calls;
+    private final UpstreamClient upstream;
+    private final CallMeter meter;
+    private final SmartfloCalls smartfloCalls;
+    private final GatewayConfig.Upstream smartflo;
+    private final Vertx vertx;
+
+    public SmartfloProxy(ProviderCalls calls, UpstreamClient upstream, CallMeter meter, SmartfloCalls smartfloCalls,
+                         GatewayConfig config, Vertx vertx) {
+        this.calls = calls;
+        this.upstream = upstream;
+        this.meter = meter;
+        this.smartfloCalls = smartfloCalls;
+        this.smartflo = config.providers().smartflo();
+        this.vertx = vertx;
+    }
+
+    /** {@code POST /smartflo/v1/click_to_call}. */
+    void clickToCall(RoutingContext context) {
+        HttpServerResponse client = context.response();
+        Buffer body = ProxyRoutes.body(context);
+        calls.authorize(ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION)),
+                Provider.SMARTFLO, SmartfloErrors.FORMAT).onComplete(authorizing -> {
+                    if (authorizing.failed()) {
+                        context.fail(authorizing.cause());
+                        return;
+                    }
+                    ProviderCalls.Authorization authorization = authorizing.result();
+                    if (authorization.refusal() != null) {
+                        ProviderCalls.reply(client, authorization.refusal());
+                        return;
+                    }
+                    try {
+                        forward(context, authorization.authorized(), body);
+                    } catch (RuntimeException e) {
+                        context.fail(e);
+                    }
+                });
+    }
+
+    private void forward(RoutingContext context, ProviderCalls.Authorized authorized, Buffer body) {
+        HttpServerResponse client = context.response();
+        ProviderCalls.Admission admission = calls.admit(authorized, Provider.SMARTFLO, "click-to-call", null,
+                SmartfloErrors.FORMAT);
+        if (admission.refusal() != null) {
+            ProviderCalls.reply(client, admission.refusal());
+            return;
+        }
+        CallMeter.Call call = admission.call();
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + authorized.providerKey());
+        upstream.post(smartflo, smartflo.baseUrl() + "/click_to_call", body, context.request().headers(), auth)
+                .compose(answer -> ProviderCalls.readWhole(answer).map(whole -> Map.entry(answer, whole)))
+                .onComplete(sending -> {
+                    if (sending.failed()) {
+                        ProviderCalls.reply(client, calls.failed(call, SmartfloErrors.FORMAT, sending.cause()));
+                        return;
+                    }
+                    UpstreamClient.Upstream answer = sending.result().getKey();
+                    Buffer whole = sending.result().getValue();
+                    int status = answer.response().statusCode();
+                    Map<String, JsonNode> fields = JsonFields.read(whole.getBytes(), ANSWER_FIELDS);
+                    String callId = JsonFields.text(fields, "call_id");
+                    boolean placed = ProviderCalls.success(status) && callId != null && !callId.isBlank();
+                    if (!placed) {
+                        meter.record(call, status, Outcome.PROVIDER_ERROR, Usage.NONE);
+                        ProviderCalls.passBack(client, status, answer.response().headers(), whole);
+                        return;
+                    }
+                    vertx.executeBlocking(() -> {
+                        smartfloCalls.placed(callId, authorized.caller().customerId(),
+                                authorized.caller().apiKeyId(), call.startedAt());
+                        return null;
+                    }, false).onComplete(stored -> {
+                        if (stored.failed()) {
+                            context.fail(stored.cause());
+                            return;
+                        }
+                        meter.record(call, status, Outcome.SUCCESS, Usage.NONE);
+                        ProviderCalls.passBack(client, status, answer.response().headers(), whole);
+                    });
+                });
+    }
+}
