@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
+import org.jboss.logging.Logger;
 
 /**
  * The {@code processed_event} table of a consumer (event_id uuid primary key, processed_at timestamptz) remembers
@@ -17,7 +19,27 @@ public final class ProcessedEvents {
     private static final String DELETE = "delete from processed_event where event_id in"
             + " (select event_id from processed_event where processed_at < ? limit ?)";
 
+    private static final Logger LOG = Logger.getLogger(ProcessedEvents.class);
+    private static final int BATCH = 10_000;
+
     private ProcessedEvents() {
+    }
+
+    /**
+     * Forgets the ids applied more than {@code retention} before {@code now}; returns how many. A failure is
+     * logged and answered with -1: the next round tries again, and the consumer is never held up by it.
+     */
+    public static long forgetOlderThan(DataSource dataSource, Duration retention, Instant now) {
+        try {
+            long deleted = pruneBefore(dataSource, now.minus(retention), BATCH);
+            if (deleted > 0) {
+                LOG.infof("forgot %d usage event ids applied more than %s ago", deleted, retention);
+            }
+            return deleted;
+        } catch (SQLException e) {
+            LOG.warnf("pruning processed_event failed; the next round tries again: %s", e.getMessage());
+            return -1;
+        }
     }
 
     /** Deletes the rows processed before {@code cutoff}, {@code batchSize} at a time; returns how many. */
