@@ -12,7 +12,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.apimeter.simulator.ProviderSimulator;
 import io.apimeter.simulator.SimulatorOptions;
 import io.apimeter.testkit.EmbeddedPostgresServer;
@@ -74,8 +73,7 @@ class MeteredCallEndToEndIT {
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         infrastructure = SharedInfrastructure.get();
         simulator = ProviderSimulator.start(SimulatorOptions.defaults());
-        smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
+        smtp = ServiceEnvironment.startSmtp();
 
         Map<String, String> common = ServiceEnvironment.common(infrastructure.kafkaBootstrapServers());
         var db = infrastructure.postgres();

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.apimeter.simulator.ProviderSimulator;
 import io.apimeter.simulator.SimulatorOptions;
 import io.apimeter.testkit.FreePorts;
@@ -65,11 +64,9 @@ class QuotaLimitsEndToEndIT {
         Path root = ServiceEnvironment.root();
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         infrastructure = SharedInfrastructure.get();
-        simulator = ProviderSimulator.start(SimulatorOptions.defaults());
-        smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-
         Map<String, String> common = ServiceEnvironment.common(infrastructure.kafkaBootstrapServers());
+        simulator = ProviderSimulator.start(SimulatorOptions.defaults());
+        smtp = ServiceEnvironment.startSmtp();
         Map<String, String> gateway = ServiceEnvironment.gateway(common,
                 infrastructure.postgres().recreateDatabase("limits_gateway"), simulator.openAiBaseUrl(),
                 root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID()));

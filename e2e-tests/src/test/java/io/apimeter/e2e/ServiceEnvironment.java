@@ -1,6 +1,9 @@
 package io.apimeter.e2e;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.apimeter.testkit.EmbeddedPostgresServer;
+import io.apimeter.testkit.FreePorts;
 import io.apimeter.testkit.TestIdentityProvider;
 import io.apimeter.testkit.TestTokens;
 import java.nio.file.Path;
@@ -18,6 +21,13 @@ final class ServiceEnvironment {
     /** The repository root, where the packaged services are. */
     static Path root() {
         return Path.of(System.getProperty("apimeter.root", "..")).toAbsolutePath();
+    }
+
+    /** A real SMTP server on a free local port, started. */
+    static GreenMail startSmtp() {
+        GreenMail smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        return smtp;
     }
 
     /** What every service needs: the broker, the database login and the identity provider. */
