@@ -129,6 +129,22 @@ public interface GatewayConfig {
          */
         @WithDefault("false")
         boolean fsync();
+
+        /**
+         * How long the sender holds back a batch that is not full, so that more events join it: fewer wake-ups of
+         * the sender, the producer and the broker per event under load, at the price of events reaching the broker
+         * this much later (env GATEWAY_SPOOL_SEND_LINGER). Zero sends each batch at once.
+         */
+        @WithDefault("20ms")
+        Duration sendLinger();
+
+        /**
+         * How often at most the sender's place in the spool is written to disk (always before it leaves a segment,
+         * when it has nothing to send and on shutdown). After a crash the events sent in this last interval are
+         * sent again; consumers are idempotent on the event id (env GATEWAY_SPOOL_POSITION_INTERVAL).
+         */
+        @WithDefault("1s")
+        Duration positionInterval();
     }
 
     interface QuotaStatusTopic {

@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,15 @@ import org.jboss.logging.Logger;
  * An append-only spool of records on local disk, read in the order they were appended by one reader that
  * marks how far it got. Records live in numbered segment files ({@code 00000000000000000001.seg}, ...); each
  * record is its length, a CRC-32 of its bytes, and the bytes. The reader's position (segment and offset after
- * the last record it handed on) is kept in the file {@code position}, replaced atomically on each
- * {@link #commit}; a restarted spool reads on from there. A segment the reader has left is deleted.
+ * the last record it handed on) is kept in the file {@code position}, replaced atomically by {@link #commit}
+ * at most once per {@code positionInterval} (and always before a segment is left, by {@link #flushPosition} and
+ * on {@link #close}); a restarted spool reads on from there, so after a crash the records committed in the last
+ * {@code positionInterval} are read again (at least once). A segment the reader has left is deleted.
+ *
+ * <p>The records appended last are also kept in memory (at most {@link #RECENT_BYTES} bytes of them), so the
+ * reader, which usually follows the writer closely, gets them without reading the segment file back; the file
+ * stays the source of truth for a restart and for a reader that fell behind. The spool keeps the array handed to
+ * {@link #append}: the caller must not change it afterwards.
  *
  * <p>Appends are one write of the whole record to the file (no buffer inside the process), so a record the
  * spool took survives a crash of the process; with {@code fsync} it also survives a crash of the machine.
@@ -42,6 +51,8 @@ public final class EventSpool implements AutoCloseable {
     static final int MAX_RECORD_BYTES = 1 << 20;
     static final String SEGMENT_SUFFIX = ".seg";
     static final String POSITION_FILE = "position";
+    /** Payload bytes of the records appended last that are kept in memory for the reader. */
+    static final long RECENT_BYTES = 8L << 20;
 
     /** A place in the spool: a segment and a byte offset in it, always at the start of a record or the end. */
     public record Position(long segment, long offset) {
@@ -70,12 +81,20 @@ public final class EventSpool implements AutoCloseable {
     private volatile long totalBytes;
     private volatile Position end;
     private volatile Position committed;
+    /** The position last written to the position file, and when (System.nanoTime); only the reader's thread. */
+    private volatile Position persisted;
+    private long persistedAt;
+    private final long positionIntervalNanos;
+    /** The records appended last, in order, the last one ending at {@code end}; guarded by {@code this}. */
+    private final ArrayDeque<Record> recent = new ArrayDeque<>();
+    private long recentBytes;
     private final AtomicLong waiting = new AtomicLong();
     private boolean closed;
 
-    private EventSpool(Path dir, long maxBytes, long segmentBytes, boolean fsync, FileChannel lockChannel,
-                       FileLock lock) {
+    private EventSpool(Path dir, long maxBytes, long segmentBytes, boolean fsync, long positionIntervalNanos,
+                       FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
+        this.positionIntervalNanos = positionIntervalNanos;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.fsync = fsync;
@@ -90,6 +109,15 @@ public final class EventSpool implements AutoCloseable {
      * @throws IllegalStateException when another process (or another spool of this one) uses the directory
      */
     public static EventSpool open(Path dir, long maxBytes, long segmentBytes, boolean fsync) throws IOException {
+        return open(dir, maxBytes, segmentBytes, fsync, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #open(Path, long, long, boolean)}, persisting the reader's position at most once per
+     * {@code positionInterval} (zero: on every commit).
+     */
+    public static EventSpool open(Path dir, long maxBytes, long segmentBytes, boolean fsync,
+                                  Duration positionInterval) throws IOException {
         if (maxBytes < HEADER_BYTES || segmentBytes < HEADER_BYTES) {
             throw new IllegalArgumentException("spool sizes must be at least " + HEADER_BYTES + " bytes");
         }
@@ -107,7 +135,8 @@ public final class EventSpool implements AutoCloseable {
             throw new IllegalStateException("the spool directory " + dir + " is in use by another process;"
                     + " each gateway replica needs a directory of its own");
         }
-        EventSpool spool = new EventSpool(dir, maxBytes, Math.min(segmentBytes, maxBytes), fsync, lockChannel, lock);
+        EventSpool spool = new EventSpool(dir, maxBytes, Math.min(segmentBytes, maxBytes), fsync,
+                positionInterval.toNanos(), lockChannel, lock);
         try {
             spool.recover();
         } catch (IOException | RuntimeException e) {
@@ -151,6 +180,8 @@ public final class EventSpool implements AutoCloseable {
         }
         waiting.set(waitingRecords);
         committed = start;
+        persisted = stored;
+        persistedAt = System.nanoTime();
         totalBytes = segmentSizes.values().stream().mapToLong(Long::longValue).sum();
         movePastFinishedSegments();
         if (waitingRecords > 0) {
@@ -252,6 +283,11 @@ public final class EventSpool implements AutoCloseable {
         totalBytes += size;
         waiting.incrementAndGet();
         end = new Position(writeSegment, writeOffset);
+        recent.addLast(new Record(payload, end));
+        recentBytes += payload.length;
+        while (recentBytes > RECENT_BYTES) {
+            recentBytes -= recent.removeFirst().payload().length;
+        }
         return true;
     }
 
@@ -277,6 +313,10 @@ public final class EventSpool implements AutoCloseable {
      * after the last record of an earlier read).
      */
     public List<Record> read(Position from, int max) throws IOException {
+        List<Record> kept = readRecent(from, max);
+        if (kept != null) {
+            return kept;
+        }
         List<Record> records = new ArrayList<>();
         Position at = from;
         FileChannel channel = null;
@@ -325,10 +365,62 @@ public final class EventSpool implements AutoCloseable {
     }
 
     /**
+     * The records from {@code from} when the records kept in memory start there (dropping those before it), or
+     * null when the reader is not where the kept records are (it is behind them, or at a segment's end).
+     */
+    private synchronized List<Record> readRecent(Position from, int max) {
+        while (!recent.isEmpty() && compare(start(recent.peekFirst()), from) < 0) {
+            recentBytes -= recent.removeFirst().payload().length;
+        }
+        if (recent.isEmpty()) {
+            Position last = end;
+            return from.equals(last) ? List.of() : null;
+        }
+        if (!start(recent.peekFirst()).equals(from)) {
+            return null;
+        }
+        List<Record> records = new ArrayList<>(Math.min(max, recent.size()));
+        for (Record record : recent) {
+            if (records.size() >= max) {
+                break;
+            }
+            records.add(record);
+        }
+        return records;
+    }
+
+    private static Position start(Record record) {
+        return new Position(record.next().segment(), record.next().offset() - HEADER_BYTES - record.payload().length);
+    }
+
+    private static int compare(Position a, Position b) {
+        int bySegment = Long.compare(a.segment(), b.segment());
+        return bySegment != 0 ? bySegment : Long.compare(a.offset(), b.offset());
+    }
+
+    /**
      * Marks every record before {@code position} as handed on ({@code count} records since the last commit):
      * the position is persisted, and segments left behind are deleted.
      */
     public void commit(Position position, int count) throws IOException {
+        committed = position;
+        waiting.addAndGet(-count);
+        if (persisted == null || position.segment() != persisted.segment()
+                || System.nanoTime() - persistedAt >= positionIntervalNanos) {
+            writePosition(position);
+        }
+        movePastFinishedSegments();
+    }
+
+    /** Persists the committed position if a commit has not yet; the reader calls it when it has nothing to read. */
+    public void flushPosition() throws IOException {
+        Position position = committed;
+        if (persisted == null || !persisted.equals(position)) {
+            writePosition(position);
+        }
+    }
+
+    private void writePosition(Position position) throws IOException {
         Path tmp = dir.resolve(POSITION_FILE + ".tmp");
         Files.writeString(tmp, position.segment() + " " + position.offset() + "\n", StandardCharsets.US_ASCII);
         if (fsync) {
@@ -342,9 +434,8 @@ public final class EventSpool implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir.resolve(POSITION_FILE), StandardCopyOption.REPLACE_EXISTING);
         }
-        committed = position;
-        waiting.addAndGet(-count);
-        movePastFinishedSegments();
+        persisted = position;
+        persistedAt = System.nanoTime();
     }
 
     /** Deletes the segments before the committed position, and any finished segment it stands at the end of. */
@@ -435,6 +526,12 @@ public final class EventSpool implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            flushPosition();
+        } catch (IOException e) {
+            LOG.warnf("spool position in %s cannot be written (%s); records since the last one are sent again",
+                    dir, e.toString());
+        }
         try {
             if (writer != null) {
                 if (fsync) {

@@ -17,6 +17,10 @@ import org.jboss.logging.Logger;
  * until the broker has acknowledged it, then commits the spool's position past the acknowledged records.
  * What the broker did not take is sent again, after a pause that grows while the broker stays away.
  *
+ * <p>A batch that would not be full is held back for the {@code linger} time first, so that under a steady
+ * load the sender, the producer and the broker wake once per batch of many events rather than every few calls.
+ * Appends wake the sender only when it sleeps for want of records.
+ *
  * <p>A record can thus reach the broker twice (acknowledged, but the position not yet persisted when the
  * process stopped; or acknowledged after an earlier record of its batch failed): every consumer of the
  * events is idempotent on their id.
@@ -43,8 +47,16 @@ final class SpoolSender implements Runnable {
     private volatile boolean running;
     private volatile boolean retryNow;
     private volatile Thread thread;
+    /** True while the sender looks for records or waits for some: only then does an append need to wake it. */
+    private volatile boolean idle;
+    private final long lingerNanos;
 
     SpoolSender(EventSpool spool, Transport transport, IntConsumer onSent) {
+        this(spool, transport, onSent, Duration.ZERO);
+    }
+
+    SpoolSender(EventSpool spool, Transport transport, IntConsumer onSent, Duration linger) {
+        this.lingerNanos = linger.toNanos();
         this.spool = spool;
         this.transport = transport;
         this.onSent = onSent;
@@ -61,8 +73,17 @@ final class SpoolSender implements Runnable {
         started.start();
     }
 
-    /** Something was appended: send it now rather than at the next look. Does not cut a pause after a failure short. */
+    /**
+     * Something was appended: send it now rather than at the next look, if the sender sleeps for want of records
+     * (a sender that is busy or lingers finds it anyway). Does not cut a pause after a failure short.
+     */
     void wake() {
+        if (idle) {
+            unpark();
+        }
+    }
+
+    private void unpark() {
         Thread current = thread;
         if (current != null) {
             LockSupport.unpark(current);
@@ -77,7 +98,7 @@ final class SpoolSender implements Runnable {
     void useTransport(Transport replacement) {
         transport = replacement;
         retryNow = true;
-        wake();
+        unpark();
     }
 
     /** Stops after the batch in flight, waiting at most {@code timeout}; what is left stays in the spool. */
@@ -88,7 +109,7 @@ final class SpoolSender implements Runnable {
         if (current == null) {
             return;
         }
-        wake();
+        unpark();
         try {
             current.join(timeout.toMillis());
         } catch (InterruptedException e) {
@@ -105,8 +126,12 @@ final class SpoolSender implements Runnable {
         Duration backoff = FIRST_BACKOFF;
         long failingSince = 0;
         long lastFailureLog = 0;
+        boolean lingered = false;
+        boolean emptyBefore = false;
         while (running) {
             List<EventSpool.Record> batch;
+            // Set before looking, so that an append after the look wakes the sleep below.
+            idle = true;
             try {
                 // While the broker is away, one event at a time probes for its return; nothing piles up in flight.
                 batch = spool.read(spool.committed(), failingSince == 0 ? BATCH_SIZE : 1);
@@ -116,9 +141,22 @@ final class SpoolSender implements Runnable {
                 continue;
             }
             if (batch.isEmpty()) {
+                if (emptyBefore) {
+                    // Nothing to send for a while: now is the time to persist a position the commits held back.
+                    flushPosition();
+                }
+                emptyBefore = true;
                 LockSupport.parkNanos(IDLE_WAIT.toNanos());
                 continue;
             }
+            emptyBefore = false;
+            idle = false;
+            if (!lingered && lingerNanos > 0 && failingSince == 0 && batch.size() < BATCH_SIZE) {
+                linger();
+                lingered = true;
+                continue;
+            }
+            lingered = false;
             Failure failure = sendBatch(batch);
             if (failure == null) {
                 if (failingSince != 0) {
@@ -196,6 +234,27 @@ final class SpoolSender implements Runnable {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return cause.toString();
+        }
+    }
+
+    /** Waits the linger time for more records to join the batch; only a stop ends the wait early. */
+    private void linger() {
+        long deadline = System.nanoTime() + lingerNanos;
+        while (running) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private void flushPosition() {
+        try {
+            spool.flushPosition();
+        } catch (Exception e) {
+            // The records were sent; after a restart they are sent again, which consumers take as the same events.
+            LOG.warnf("cannot persist the usage event spool position in %s: %s", spool.dir(), e.toString());
         }
     }
 

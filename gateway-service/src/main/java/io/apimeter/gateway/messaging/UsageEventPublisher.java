@@ -59,7 +59,7 @@ public class UsageEventPublisher {
         this.maxBytes = settings.maxBytes().asLongValue();
         try {
             this.spool = EventSpool.open(Path.of(settings.dir()), maxBytes, settings.segmentBytes().asLongValue(),
-                    settings.fsync());
+                    settings.fsync(), settings.positionInterval());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the usage event spool in " + settings.dir(), e);
         }
@@ -73,7 +73,7 @@ public class UsageEventPublisher {
                 .description("Usage events in the spool that the broker has not acknowledged yet").register(registry);
         Gauge.builder("apimeter.gateway.usage.spool.bytes", spool, EventSpool::bytes).baseUnit("bytes")
                 .description("Bytes the usage event spool holds on disk").register(registry);
-        this.sender = new SpoolSender(spool, this::send, published::increment);
+        this.sender = new SpoolSender(spool, this::send, published::increment, settings.sendLinger());
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -106,7 +106,7 @@ public class CallAdmission {
         Instant now = clock.instant();
         List<QuotaStatus.Dimension> dimensions = status.dimensions() == null ? List.of() : status.dimensions();
         YearMonth month = Months.of(now);
-        if (status.isFor(month.toString())) {
+        if (status.isFor(monthText(month))) {
             QuotaStatus.Dimension exhausted = exhausted(dimensions, own(provider));
             if (exhausted == null) {
                 exhausted = exhausted(dimensions, QuotaDimension.TOTAL_COST_USD);
@@ -134,6 +134,21 @@ public class CallAdmission {
         }
         return null;
     }
+
+    /** The month as quota statuses name it ({@code 2026-11}), made once a month rather than once a call. */
+    private String monthText(YearMonth month) {
+        MonthText current = monthText;
+        if (current == null || !current.month().equals(month)) {
+            current = new MonthText(month, month.toString());
+            monthText = current;
+        }
+        return current.text();
+    }
+
+    private record MonthText(YearMonth month, String text) {
+    }
+
+    private volatile MonthText monthText;
 
     private static QuotaDimension own(Provider provider) {
         return switch (provider) {

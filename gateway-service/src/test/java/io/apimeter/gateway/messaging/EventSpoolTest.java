@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -148,6 +149,61 @@ class EventSpoolTest {
             assertEquals(List.of("event-1", "event-2", "event-3", "event-4", "event-5"),
                     texts(reopened.read(reopened.committed(), 10)));
         }
+    }
+
+    @Test
+    void shouldSendAgainAfterACrashAtMostWhatWasCommittedSinceThePositionWasLastWritten(@TempDir Path crashed)
+            throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false, Duration.ofHours(1))) {
+            for (int i = 1; i <= 6; i++) {
+                spool.append(bytes("event-" + i));
+            }
+            List<EventSpool.Record> first = spool.read(spool.committed(), 2);
+            spool.commit(first.get(1).next(), 2);
+            // within the interval: this commit is kept in memory only
+            List<EventSpool.Record> second = spool.read(spool.committed(), 2);
+            spool.commit(second.get(1).next(), 2);
+            assertEquals(List.of("event-5", "event-6"), texts(spool.read(spool.committed(), 10)));
+
+            // what a crash at this moment leaves on disk
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.filter(f -> !f.getFileName().toString().equals("lock")).toList()) {
+                    Files.copy(file, crashed.resolve(file.getFileName()));
+                }
+            }
+        }
+        try (EventSpool afterCrash = EventSpool.open(crashed, MB, MB, false)) {
+            // at least once: event-3 and event-4 are sent again, nothing is lost
+            assertEquals(4, afterCrash.waiting());
+            assertEquals(List.of("event-3", "event-4", "event-5", "event-6"),
+                    texts(afterCrash.read(afterCrash.committed(), 10)));
+        }
+        try (EventSpool closedCleanly = EventSpool.open(dir, MB, MB, false)) {
+            // a clean close writes the position the commits held back
+            assertEquals(List.of("event-5", "event-6"), texts(closedCleanly.read(closedCleanly.committed(), 10)));
+        }
+    }
+
+    @Test
+    void shouldReadTheSameRecordsFromMemoryAsFromDisk() throws IOException {
+        List<String> fromMemory = new ArrayList<>();
+        try (EventSpool spool = EventSpool.open(dir, MB, 200, false)) {
+            for (int i = 1; i <= 30; i++) {
+                spool.append(bytes("event-" + i));
+            }
+            EventSpool.Position at = spool.committed();
+            for (List<EventSpool.Record> batch = spool.read(at, 7); !batch.isEmpty(); batch = spool.read(at, 7)) {
+                batch.forEach(r -> fromMemory.add(text(r)));
+                at = batch.get(batch.size() - 1).next();
+                spool.commit(at, batch.size());
+            }
+            assertEquals(0, spool.waiting());
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            expected.add("event-" + i);
+        }
+        assertEquals(expected, fromMemory, "in order, across segments, none twice, none lost");
     }
 
     private long filesSize() throws IOException {
