@@ -42,30 +42,16 @@ public class ElevenLabsProxy {
 
     /** {@code POST /elevenlabs/v1/text-to-speech/{voiceId}[/stream]}: {@code suffix} is "" or "/stream". */
     void speech(RoutingContext context, String suffix) {
-        HttpServerResponse client = context.response();
         Buffer body = ProxyRoutes.body(context);
         String voiceId = context.pathParam("voiceId");
-        calls.authorize(context.request().getHeader("xi-api-key"), Provider.ELEVENLABS, ElevenLabsErrors.FORMAT)
-                .onComplete(authorizing -> {
-                    if (authorizing.failed()) {
-                        context.fail(authorizing.cause());
-                        return;
-                    }
-                    ProviderCalls.Authorization authorization = authorizing.result();
-                    if (authorization.refusal() != null) {
-                        ProviderCalls.reply(client, authorization.refusal());
-                        return;
-                    }
+        calls.whenAuthorized(context, context.request().getHeader("xi-api-key"), Provider.ELEVENLABS,
+                ElevenLabsErrors.FORMAT, authorized -> {
                     if (voiceId == null || !VOICE_ID.matcher(voiceId).matches()) {
-                        ProviderCalls.reply(client, ElevenLabsErrors.error(400, "invalid_voice_id",
+                        ProviderCalls.reply(context.response(), ElevenLabsErrors.error(400, "invalid_voice_id",
                                 "voice_id must be 1 to 64 letters, digits, '-' or '_'."));
                         return;
                     }
-                    try {
-                        forward(context, authorization.authorized(), "/text-to-speech/" + voiceId + suffix, body);
-                    } catch (RuntimeException e) {
-                        context.fail(e);
-                    }
+                    forward(context, authorized, "/text-to-speech/" + voiceId + suffix, body);
                 });
     }
 

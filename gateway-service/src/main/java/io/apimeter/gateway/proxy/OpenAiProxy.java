@@ -44,25 +44,9 @@ public class OpenAiProxy {
      * answer unchanged and meters it. Every outcome after authentication is metered, failures included.
      */
     void forward(RoutingContext context, String operation, String path) {
-        HttpServerResponse client = context.response();
         Buffer body = ProxyRoutes.body(context);
-        calls.authorize(ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION)),
-                Provider.OPENAI, OpenAiErrors.FORMAT).onComplete(authorizing -> {
-                    if (authorizing.failed()) {
-                        context.fail(authorizing.cause());
-                        return;
-                    }
-                    ProviderCalls.Authorization authorization = authorizing.result();
-                    if (authorization.refusal() != null) {
-                        ProviderCalls.reply(client, authorization.refusal());
-                        return;
-                    }
-                    try {
-                        forward(context, authorization.authorized(), operation, path, body);
-                    } catch (RuntimeException e) {
-                        context.fail(e);
-                    }
-                });
+        calls.whenAuthorized(context, ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION)),
+                Provider.OPENAI, OpenAiErrors.FORMAT, authorized -> forward(context, authorized, operation, path, body));
     }
 
     private void forward(RoutingContext context, ProviderCalls.Authorized authorized, String operation, String path,

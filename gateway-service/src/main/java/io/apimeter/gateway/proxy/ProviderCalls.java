@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /** What every provider route does around the provider's own answer: who is calling, with which key, and failures. */
@@ -63,6 +65,30 @@ public class ProviderCalls {
             return directory.credentialAsync(who.customerId(), provider).map(key -> key.isEmpty()
                     ? new Authorization(null, errors.noCredential())
                     : new Authorization(new Authorized(who, key.get()), null));
+        });
+    }
+
+    /**
+     * Authorizes the client app and, once it may call the provider, runs {@code then} on the request's context;
+     * otherwise answers it with the refusal in the provider's format. A failure fails the route.
+     */
+    void whenAuthorized(RoutingContext context, String presentedKey, Provider provider, ProviderErrors errors,
+                        Consumer<Authorized> then) {
+        authorize(presentedKey, provider, errors).onComplete(authorizing -> {
+            if (authorizing.failed()) {
+                context.fail(authorizing.cause());
+                return;
+            }
+            Authorization authorization = authorizing.result();
+            if (authorization.refusal() != null) {
+                reply(context.response(), authorization.refusal());
+                return;
+            }
+            try {
+                then.accept(authorization.authorized());
+            } catch (RuntimeException e) {
+                context.fail(e);
+            }
         });
     }
 

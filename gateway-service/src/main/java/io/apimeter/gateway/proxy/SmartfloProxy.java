@@ -44,25 +44,9 @@ public class SmartfloProxy {
 
     /** {@code POST /smartflo/v1/click_to_call}. */
     void clickToCall(RoutingContext context) {
-        HttpServerResponse client = context.response();
         Buffer body = ProxyRoutes.body(context);
-        calls.authorize(ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION)),
-                Provider.SMARTFLO, SmartfloErrors.FORMAT).onComplete(authorizing -> {
-                    if (authorizing.failed()) {
-                        context.fail(authorizing.cause());
-                        return;
-                    }
-                    ProviderCalls.Authorization authorization = authorizing.result();
-                    if (authorization.refusal() != null) {
-                        ProviderCalls.reply(client, authorization.refusal());
-                        return;
-                    }
-                    try {
-                        forward(context, authorization.authorized(), body);
-                    } catch (RuntimeException e) {
-                        context.fail(e);
-                    }
-                });
+        calls.whenAuthorized(context, ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION)),
+                Provider.SMARTFLO, SmartfloErrors.FORMAT, authorized -> forward(context, authorized, body));
     }
 
     private void forward(RoutingContext context, ProviderCalls.Authorized authorized, Buffer body) {
