@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -330,19 +329,8 @@ class MeteredCallEndToEndIT {
             }
             CONSUMERS.forEach(name -> services.get(name).start());
             CONSUMERS.forEach(name -> services.get(name).awaitReady(Duration.ofMinutes(2)));
-            Map<TopicPartition, OffsetSpec> latest = start.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             for (String group : CONSUMERS) {
-                await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
-                    var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                    var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                            .get(10, TimeUnit.SECONDS);
-                    for (var end : ends.entrySet()) {
-                        OffsetAndMetadata done = committed.get(end.getKey());
-                        long position = done == null ? 0 : done.offset();
-                        assertEquals(end.getValue().offset(), position, group + " has replayed " + end.getKey());
-                    }
-                });
+                ConsumerGroups.awaitCaughtUp(admin, group, "usage-events", PATIENCE);
             }
         }
     }

@@ -34,9 +34,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -336,23 +333,10 @@ class QuotaLimitsEndToEndIT {
     /** Waits until alert-service has read the customers topic to its end, so that it knows every contact. */
     private void awaitContactKnownToAlertService() throws Exception {
         try (Admin admin = infrastructure.kafka().admin()) {
-            int partitions = admin.describeTopics(List.of("customers")).allTopicNames().get(10, TimeUnit.SECONDS)
-                    .get("customers").partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition("customers", p), OffsetSpec.latest());
-            }
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
-                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                assertTrue(ends.values().stream().mapToLong(e -> e.offset()).sum() > 0, "no customer record yet");
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("alert-service")
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                for (var end : ends.entrySet()) {
-                    OffsetAndMetadata position = committed.get(end.getKey());
-                    assertEquals(end.getValue().offset(), position == null ? 0 : position.offset(),
-                            "alert-service has read " + end.getKey());
-                }
-            });
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                    assertTrue(ConsumerGroups.ends(admin, "customers").values().stream().mapToLong(e -> e.offset())
+                            .sum() > 0, "no customer record yet"));
+            ConsumerGroups.awaitCaughtUp(admin, "alert-service", "customers", PATIENCE);
         }
     }
 

@@ -1,0 +1,47 @@
+package io.apimeter.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** What a service's consumer group has read, as an operator checks it: committed offsets against the topic's end. */
+final class ConsumerGroups {
+    private ConsumerGroups() {
+    }
+
+    /** The end offset of each partition of the topic now. */
+    static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends(Admin admin, String topic)
+            throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the group has committed every partition of the topic up to its end. */
+    static void awaitCaughtUp(Admin admin, String group, String topic, Duration patience) {
+        await().atMost(patience).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+            var ends = ends(admin, topic);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata position = committed.get(end.getKey());
+                assertEquals(end.getValue().offset(), position == null ? 0 : position.offset(),
+                        group + " has read " + end.getKey());
+            }
+        });
+    }
+}
