@@ -8,13 +8,6 @@ import java.time.Duration;
 @ConfigMapping(prefix = "apimeter.aggregation")
 public interface AggregationConfig {
 
-    /** How many times a usage event is applied before it is given up and sent to the dead-letter topic. */
-    @WithDefault("5")
-    int applyAttempts();
-
-    /** Wait before the second attempt; doubled for each further attempt. */
-    @WithDefault("200ms")
-    Duration applyBackoff();
 
     /**
      * How long the ids of applied usage events are remembered to ignore redeliveries. Keep it longer than

@@ -125,7 +125,7 @@ class AggregationConsumerTest {
         assertEquals(2, dead.size());
         assertEquals("{not json", dead.get(0).value());
         assertEquals(withoutCustomer, dead.get(1).value());
-        assertTrue(String.valueOf(KafkaTestClient.header(dead.get(1), "dead-letter-reason")).contains("customerId"),
+        assertTrue(String.valueOf(KafkaTestClient.header(dead.get(1), io.apimeter.common.messaging.DeadLetterHeaders.REASON)).contains("customerId"),
                 "the dead letter says why");
     }
 }

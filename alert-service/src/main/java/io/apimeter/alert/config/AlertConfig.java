@@ -51,13 +51,6 @@ public interface AlertConfig {
     @WithDefault("2m")
     Duration sendLease();
 
-    /** Attempts to store one alert event (database failures) before it goes to the dead-letter topic. */
-    @WithDefault("5")
-    int applyAttempts();
-
-    /** Pause after the first failed attempt to store an event; doubled after each further one. */
-    @WithDefault("200ms")
-    Duration applyBackoff();
 
     /** Webhooks of customers. */
     Webhook webhook();

@@ -1,54 +1,47 @@
 package io.apimeter.alert.messaging;
 
-import io.apimeter.alert.config.AlertConfig;
 import io.apimeter.alert.service.CustomerContacts;
-import io.apimeter.common.messaging.DeadLetters;
-import io.apimeter.common.messaging.Retrying;
+import io.apimeter.common.messaging.ConsumerLoops;
 import io.apimeter.common.rest.Params;
 import io.apimeter.events.AlertEvent;
-import io.apimeter.events.Channels;
 import io.apimeter.events.CustomerRecord;
 import io.apimeter.events.EventFormatException;
 import io.apimeter.events.EventJson;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.apimeter.events.Topics;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Learns each customer's contact from the compacted {@code customers} topic (key customerId, value Customer v1,
- * a null value deletes the customer). The record is acknowledged, and its offset later committed, only after
- * the transaction that applied it; a record that cannot be read goes to {@code alert-events-dlq}.
+ * a null value deletes the customer). A poll's records are applied in order in one transaction and their offsets
+ * committed after it; a record that cannot be read goes to {@code customers-dlq}.
  */
 @ApplicationScoped
 public class CustomerRecordConsumer {
     private final CustomerContacts contacts;
-    private final AlertConfig config;
 
-    public CustomerRecordConsumer(CustomerContacts contacts, AlertConfig config) {
+    public CustomerRecordConsumer(CustomerContacts contacts) {
         this.contacts = contacts;
-        this.config = config;
     }
 
-    @Incoming(Channels.CUSTOMERS_IN)
-    @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
-        String key = DeadLetters.parse(record.key(), "customer record key", CustomerRecordConsumer::customerKey);
+    void start(@Observes StartupEvent event, ConsumerLoops loops) {
+        loops.start("customers", Topics.CUSTOMERS, AlertEventConsumer.GROUP, CustomerRecordConsumer::parse,
+                contacts::applyAll);
+    }
+
+    static CustomerContacts.Change parse(ConsumerRecord<String, String> record) {
+        String key = customerKey(record.key());
         if (record.value() == null) {
-            Retrying.run("forgetting customer " + key, config.applyAttempts(), config.applyBackoff(),
-                    () -> contacts.delete(key));
-            return;
+            return new CustomerContacts.Change(key, null);
         }
-        CustomerRecord customer = DeadLetters.parse(record.value(), "customer record", json -> {
-            CustomerRecord parsed = EventJson.readCustomer(json);
-            if (!key.equals(parsed.customerId())) {
-                throw new EventFormatException("the record's customerId '" + Params.clip(parsed.customerId())
-                        + "' is not its key '" + key + "'");
-            }
-            return parsed;
-        });
-        Retrying.run("storing the contact of customer " + key, config.applyAttempts(), config.applyBackoff(),
-                () -> contacts.apply(customer));
+        CustomerRecord customer = EventJson.readCustomer(record.value());
+        if (!key.equals(customer.customerId())) {
+            throw new EventFormatException("the record's customerId '" + Params.clip(customer.customerId())
+                    + "' is not its key '" + key + "'");
+        }
+        return new CustomerContacts.Change(key, customer);
     }
 
     private static String customerKey(String key) {

@@ -39,6 +39,15 @@ public class AlertService {
         this.webhooks = webhooks;
     }
 
+    /** Stores a batch of alert events, in order, in one transaction; returns how many were new. */
+    public int storeAll(List<AlertEvent> events) {
+        int stored = 0;
+        for (AlertEvent event : events) {
+            stored += store(event) ? 1 : 0;
+        }
+        return stored;
+    }
+
     /**
      * Stores the alert and its pending notifications in one transaction: a mail per admin address; for a
      * customer's alert (not a platform one) also a mail to the customer's contact address, as known now and

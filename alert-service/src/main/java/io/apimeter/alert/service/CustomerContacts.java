@@ -38,6 +38,21 @@ public class CustomerContacts {
         DELETED
     }
 
+    /** A record of the customers topic: the customer as it now is, or null when it was deleted. */
+    public record Change(String customerId, CustomerRecord customer) {
+    }
+
+    /** Applies a batch of records of the customers topic, in order, in one transaction. */
+    public void applyAll(java.util.List<Change> changes) {
+        for (Change change : changes) {
+            if (change.customer() == null) {
+                delete(change.customerId());
+            } else {
+                apply(change.customer());
+            }
+        }
+    }
+
     public Outcome apply(CustomerRecord record) {
         String email = EmailAddresses.normalize(record.contactEmail());
         if (email == null && record.contactEmail() != null && !record.contactEmail().isBlank()) {

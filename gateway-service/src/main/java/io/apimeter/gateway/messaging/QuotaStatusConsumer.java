@@ -1,7 +1,7 @@
 package io.apimeter.gateway.messaging;
 
 import io.apimeter.events.Channels;
-import io.apimeter.events.EventFormatException;
+import io.apimeter.common.messaging.RecordFailures;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.QuotaStatus;
 import io.apimeter.gateway.service.QuotaStatuses;
@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * Reads the compacted {@code quota-status} topic into {@link QuotaStatuses}. Every replica reads the whole topic
  * from its start at every start (a consumer group of its own, {@code auto.offset.reset=earliest}, nothing
  * committed), so each holds every customer's newest status. A tombstone (no value) removes the customer's
- * status. A record that is not a valid QuotaStatus is logged, counted and skipped: it never stops the consumer.
+ * status. A record that is not a valid QuotaStatus (as {@link RecordFailures} decides) is logged, counted and
+ * skipped: it never stops the consumer.
  */
 @ApplicationScoped
 public class QuotaStatusConsumer {
@@ -67,8 +68,13 @@ public class QuotaStatusConsumer {
         QuotaStatus status;
         try {
             status = EventJson.readQuotaStatus(value);
-        } catch (EventFormatException e) {
-            skip(e.getMessage(), key);
+        } catch (RuntimeException e) {
+            if (RecordFailures.classify(e) != RecordFailures.Kind.POISON) {
+                throw e;
+            }
+            // Every replica reads this state topic from its start at every start: a dead letter would be written
+            // again each time, so a record that can never be read is counted and skipped here.
+            skip(RecordFailures.describe(e), key);
             return;
         }
         if (status.customerId() == null || !status.customerId().equals(key)) {

@@ -3,14 +3,10 @@ package io.apimeter.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.apimeter.common.messaging.Retrying;
 import io.apimeter.common.rest.ApiException;
 import io.apimeter.common.rest.Params;
-import io.apimeter.events.EventFormatException;
 import io.apimeter.events.Outcome;
-import java.time.Duration;
 import java.time.YearMonth;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ParamsTest {
@@ -28,23 +24,5 @@ class ParamsTest {
         assertThrows(ApiException.class, () -> Params.enumValue("outcome", "DONE", Outcome.class));
         assertThrows(ApiException.class, () -> Params.customerId("customerId", "a b"));
         assertThrows(ApiException.class, () -> Params.instant("from", "yesterday"));
-    }
-
-    @Test
-    void shouldRetryPassingFailuresButNotBadRecords() {
-        AtomicInteger calls = new AtomicInteger();
-        String result = Retrying.apply("test", 3, Duration.ofMillis(1), () -> {
-            if (calls.incrementAndGet() < 3) {
-                throw new IllegalStateException("database restarting");
-            }
-            return "applied";
-        });
-        assertEquals("applied", result);
-        AtomicInteger badCalls = new AtomicInteger();
-        assertThrows(EventFormatException.class, () -> Retrying.run("test", 3, Duration.ofMillis(1), () -> {
-            badCalls.incrementAndGet();
-            throw new EventFormatException("not an event");
-        }));
-        assertEquals(1, badCalls.get());
     }
 }

@@ -43,7 +43,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", keepData ? "on" : "off");
+                    // Data kept across restarts (the local platform) is written durably: a commit a consumer has
+                    // acknowledged to Kafka must survive a crash. Throw-away test data need not be.
+                    .setServerConfig("fsync", keepData ? "on" : "off")
+                    .setServerConfig("synchronous_commit", keepData ? "on" : "off");
             if (port != 0) {
                 builder.setPort(port);
             }

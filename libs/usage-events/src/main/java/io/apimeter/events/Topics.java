@@ -13,4 +13,5 @@ public final class Topics {
     public static final String QUOTA_STATUS = "quota-status";
     /** Compacted: the latest Customer record per customer. */
     public static final String CUSTOMERS = "customers";
+    public static final String CUSTOMERS_DLQ = "customers-dlq";
 }

@@ -24,13 +24,6 @@ public interface QuotaConfig {
     @WithDefault("10s")
     Duration outboxSendTimeout();
 
-    /** Attempts to apply one usage event (database failures) before it goes to the dead-letter topic. */
-    @WithDefault("5")
-    int applyAttempts();
-
-    /** Pause after the first failed attempt to apply an event; doubled after each further one. */
-    @WithDefault("200ms")
-    Duration applyBackoff();
 
     /** How often minute and hourly counts older than their retention are deleted. */
     @WithDefault("10m")

@@ -1,36 +1,31 @@
 package io.apimeter.quota.messaging;
 
-import io.apimeter.common.messaging.DeadLetters;
-import io.apimeter.common.messaging.Retrying;
-import io.apimeter.events.Channels;
+import io.apimeter.common.messaging.ConsumerLoops;
 import io.apimeter.events.EventJson;
-import io.apimeter.events.UsageEvent;
-import io.apimeter.quota.config.QuotaConfig;
+import io.apimeter.events.Topics;
 import io.apimeter.quota.service.QuotaService;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import jakarta.enterprise.event.Observes;
 
 /**
- * Applies each usage event to the monthly counters. The record is acknowledged (and its offset later
- * committed) only once the transaction has committed; an invalid record or one that keeps failing is
- * nacked and goes to {@code usage-events-dlq}.
+ * Applies the usage events to the monthly counters, a poll's events in one transaction, and commits their offsets
+ * after it; a record that is not a valid event goes to {@code usage-events-dlq}; a database outage is waited out
+ * ({@link io.apimeter.common.messaging.BatchConsumer}).
  */
 @ApplicationScoped
 public class UsageEventConsumer {
-    private final QuotaService quotas;
-    private final QuotaConfig config;
+    /** The consumer group, shared by every replica. */
+    public static final String GROUP = "quota-service";
 
-    public UsageEventConsumer(QuotaService quotas, QuotaConfig config) {
+    private final QuotaService quotas;
+
+    public UsageEventConsumer(QuotaService quotas) {
         this.quotas = quotas;
-        this.config = config;
     }
 
-    @Incoming(Channels.USAGE_EVENTS_IN)
-    @Blocking
-    public void consume(String payload) {
-        UsageEvent event = DeadLetters.parse(payload, "usage event", EventJson::readUsageEvent);
-        Retrying.run("applying usage event " + event.eventId(), config.applyAttempts(), config.applyBackoff(),
-                () -> quotas.apply(event));
+    void start(@Observes StartupEvent event, ConsumerLoops loops) {
+        loops.start("usage-events", Topics.USAGE_EVENTS, GROUP, record -> EventJson.readUsageEvent(record.value()),
+                quotas::applyAll);
     }
 }

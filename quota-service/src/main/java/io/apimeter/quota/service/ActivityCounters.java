@@ -7,7 +7,10 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * Requests and cost per customer and UTC minute (requests per minute, the last hour) and per UTC hour (the
@@ -35,6 +38,88 @@ public class ActivityCounters {
 
     /** Sums of requests and cost over a span of minutes or hours. */
     public record Totals(long requests, BigDecimal costUsd) {
+    }
+
+    /** A batch's calls of one customer in one minute or hour: how many and what they cost. */
+    public static final class Tally {
+        long requests;
+        BigDecimal costUsd = BigDecimal.ZERO;
+
+        void add(BigDecimal cost) {
+            requests++;
+            costUsd = costUsd.add(cost);
+        }
+    }
+
+    /** A minute's count after a batch was added: its requests, and whether it was marked over the limit before. */
+    public record MinuteCount(long requests, boolean overLimit) {
+    }
+
+    /** A customer's minute or hour. */
+    public record Slot(String customerId, Instant start) implements Comparable<Slot> {
+        @Override
+        public int compareTo(Slot other) {
+            int byCustomer = customerId.compareTo(other.customerId);
+            return byCustomer != 0 ? byCustomer : start.compareTo(other.start);
+        }
+    }
+
+    /**
+     * Counts a batch's calls, each customer's minute and hour once, in two statements: {@code minutes} and
+     * {@code hours} hold the batch's requests and cost per customer and UTC minute or hour. Returns each minute's
+     * count after the batch.
+     */
+    public Map<Slot, MinuteCount> countAll(SortedMap<Slot, Tally> minutes, SortedMap<Slot, Tally> hours) {
+        Map<Slot, MinuteCount> counts = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = upsert("minute_activity", "minute", minutes, " returning customer_id, minute, requests,"
+                + " over_limit").getResultList();
+        for (Object[] row : rows) {
+            counts.put(new Slot((String) row[0], instant(row[1])),
+                    new MinuteCount(((Number) row[2]).longValue(), (Boolean) row[3]));
+        }
+        upsert("hourly_activity", "hour", hours, "").executeUpdate();
+        return counts;
+    }
+
+    private jakarta.persistence.Query upsert(String table, String column, SortedMap<Slot, Tally> slots,
+                                              String returning) {
+        return em.createNativeQuery("insert into " + table + " as a (customer_id, " + column + ", requests, cost_usd)"
+                        + " select * from unnest(cast(:customers as text[]), cast(:starts as timestamptz[]),"
+                        + " cast(:requests as bigint[]), cast(:costs as numeric[]))"
+                        + " on conflict (customer_id, " + column + ") do update"
+                        + " set requests = a.requests + excluded.requests, cost_usd = a.cost_usd + excluded.cost_usd"
+                        + returning)
+                .setParameter("customers", arrayLiteral(slots.keySet().stream().map(Slot::customerId).toList()))
+                .setParameter("starts", arrayLiteral(slots.keySet().stream().map(Slot::start).toList()))
+                .setParameter("requests", arrayLiteral(slots.values().stream().map(t -> t.requests).toList()))
+                .setParameter("costs", arrayLiteral(slots.values().stream().map(t -> t.costUsd.toPlainString()).toList()));
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        throw new IllegalStateException("a time of type " + value.getClass());
+    }
+
+    /** A PostgreSQL array literal ({@code {"a","b"}}), each element quoted. */
+    static String arrayLiteral(java.util.Collection<?> values) {
+        StringBuilder literal = new StringBuilder("{");
+        for (Object value : values) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            literal.append('"').append(value.toString().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
+        }
+        return literal.append('}').toString();
     }
 
     /** Counts one call in its minute and its hour. */

@@ -59,6 +59,48 @@ public class PlatformBudgets {
         }
     }
 
+    /** A priced call of a batch, in the order the batch holds them. */
+    public record Charge(BigDecimal cost, Instant occurredAt, UUID eventId) {
+    }
+
+    /**
+     * Adds a batch's calls of one month to its cost, touching the row once, and fires the PLATFORM_COST alerts
+     * due, each for the call that crossed its threshold.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addAll(YearMonth month, List<Charge> charges) {
+        BigDecimal sum = charges.stream().map(Charge::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (sum.signum() == 0) {
+            return;
+        }
+        BigDecimal total = (BigDecimal) em.createNativeQuery("insert into platform_monthly_cost (month, cost_usd,"
+                        + " updated_at) values (:month, :cost, :at) on conflict (month) do update"
+                        + " set cost_usd = platform_monthly_cost.cost_usd + excluded.cost_usd,"
+                        + " updated_at = excluded.updated_at returning cost_usd")
+                .setParameter("month", month.toString())
+                .setParameter("cost", sum)
+                .setParameter("at", now())
+                .getSingleResult();
+        PlatformBudget budget = em.find(PlatformBudget.class, PlatformBudget.ID);
+        if (budget == null || budget.monthlyCostUsd == null) {
+            return;
+        }
+        BigDecimal running = total.subtract(sum);
+        List<AlertType> reached = standing(running, budget).due(budget.warnAtPercent);
+        for (Charge charge : charges) {
+            running = running.add(charge.cost());
+            List<AlertType> now = standing(running, budget).due(budget.warnAtPercent);
+            if (!now.equals(reached)) {
+                evaluate(month, running, budget, charge.occurredAt(), charge.eventId());
+                reached = now;
+            }
+        }
+    }
+
+    private static DimensionUsage standing(BigDecimal cost, PlatformBudget budget) {
+        return new DimensionUsage(QuotaDimension.TOTAL_COST_USD, cost, Decimals.normalize(budget.monthlyCostUsd));
+    }
+
     /** The budget in force; an unsaved one (no budget, warning at 80%) when none was ever set. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public PlatformBudget budget() {

@@ -1,5 +1,6 @@
 package io.apimeter.quota.service;
 
+import io.apimeter.common.messaging.ProcessedEvents;
 import io.apimeter.events.Months;
 import io.apimeter.events.QuotaDimension;
 import io.apimeter.events.QuotaStatus;
@@ -15,7 +16,17 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,48 +68,167 @@ public class QuotaService {
      * nothing, when the event was applied before.
      */
     public boolean apply(UsageEvent event) {
+        return applyAll(List.of(event)) == 1;
+    }
+
+    /**
+     * Applies a batch of usage events in one transaction; returns how many were new. The event ids applied before
+     * (redeliveries, copies within the batch) are left out in one statement. Then, customer by customer in a fixed
+     * order and under the customer's lock: each month's counters, minute and hour are changed once, from sums in
+     * memory; thresholds and per-minute limits are judged from the totals before the batch, event by event in
+     * order, so each alert fires once and for the event that crossed; unusual activity is judged after the
+     * customer's last event and, only when that is unusual, event by event to find the one that made it so; the status is published once when it changed. The platform's cost is touched once
+     * per month, last.
+     */
+    public int applyAll(List<UsageEvent> events) {
         Instant now = now();
-        int inserted = em.createNativeQuery(
-                        "insert into processed_event (event_id, processed_at) values (:id, :at) on conflict do nothing")
-                .setParameter("id", event.eventId())
-                .setParameter("at", now)
-                .executeUpdate();
-        if (inserted == 0) {
-            LOG.debugf("usage event %s was applied before; ignored", event.eventId());
-            return false;
+        Map<UUID, UsageEvent> unique = new LinkedHashMap<>();
+        events.forEach(e -> unique.putIfAbsent(e.eventId(), e));
+        Set<UUID> fresh = em.unwrap(Session.class).doReturningWork(connection ->
+                ProcessedEvents.markNew(connection, unique.keySet(), now));
+        if (fresh.isEmpty()) {
+            LOG.debugf("%d usage events were applied before; ignored", events.size());
+            return 0;
         }
-        String customerId = event.customerId();
-        CustomerState state = lockCustomer(customerId, now);
-        if (state.firstSeenAt == null || event.occurredAt().isBefore(state.firstSeenAt)) {
-            state.firstSeenAt = event.occurredAt();
+        Map<String, List<UsageEvent>> byCustomer = new TreeMap<>();
+        SortedMap<ActivityCounters.Slot, ActivityCounters.Tally> minutes = new TreeMap<>();
+        SortedMap<ActivityCounters.Slot, ActivityCounters.Tally> hours = new TreeMap<>();
+        Set<MonthlyUsage.Key> monthKeys = new java.util.LinkedHashSet<>();
+        for (UsageEvent event : unique.values()) {
+            if (!fresh.contains(event.eventId())) {
+                continue;
+            }
+            String customerId = event.customerId();
+            byCustomer.computeIfAbsent(customerId, c -> new ArrayList<>()).add(event);
+            BigDecimal cost = event.cost().amountOrZero();
+            minutes.computeIfAbsent(new ActivityCounters.Slot(customerId,
+                    event.occurredAt().truncatedTo(ChronoUnit.MINUTES)), m -> new ActivityCounters.Tally()).add(cost);
+            hours.computeIfAbsent(new ActivityCounters.Slot(customerId,
+                    event.occurredAt().truncatedTo(ChronoUnit.HOURS)), h -> new ActivityCounters.Tally()).add(cost);
+            monthKeys.add(new MonthlyUsage.Key(customerId, Months.of(event.occurredAt()).toString()));
+        }
+        // The locks in their fixed order, each kind in one statement: customers, their months, minutes and hours.
+        Map<String, CustomerState> states = lockCustomers(byCustomer.keySet(), now);
+        Map<String, Quota> quotas = new HashMap<>();
+        em.createQuery("from Quota where customerId in :ids", Quota.class).setParameter("ids", byCustomer.keySet())
+                .getResultList().forEach(q -> quotas.put(q.customerId, q));
+        Map<MonthlyUsage.Key, MonthlyUsage> months = lockMonths(monthKeys, now);
+        Map<ActivityCounters.Slot, ActivityCounters.MinuteCount> counted = counters.countAll(minutes, hours);
+
+        Map<String, Map<Instant, long[]>> running = new HashMap<>();
+        Map<String, Map<Instant, Boolean>> overLimit = new HashMap<>();
+        counted.forEach((slot, count) -> {
+            running.computeIfAbsent(slot.customerId(), c -> new HashMap<>())
+                    .put(slot.start(), new long[] {count.requests() - minutes.get(slot).requests});
+            overLimit.computeIfAbsent(slot.customerId(), c -> new HashMap<>()).put(slot.start(), count.overLimit());
+        });
+        Map<YearMonth, List<PlatformBudgets.Charge>> charges = new TreeMap<>();
+        byCustomer.forEach((customerId, customerEvents) -> applyCustomer(states.get(customerId),
+                quotas.get(customerId), customerEvents, months, running.get(customerId), overLimit.get(customerId),
+                now, charges));
+        charges.forEach(platform::addAll);
+        return fresh.size();
+    }
+
+    /**
+     * One customer's events of a batch, in order, its rows locked and its minutes counted already.
+     *
+     * @param running   each minute's requests before the batch, counted up here event by event
+     * @param overLimit whether each minute was marked over the limit, kept up to date here
+     */
+    private void applyCustomer(CustomerState state, Quota quota, List<UsageEvent> events,
+                               Map<MonthlyUsage.Key, MonthlyUsage> months, Map<Instant, long[]> running,
+                               Map<Instant, Boolean> overLimit, Instant now,
+                               Map<YearMonth, List<PlatformBudgets.Charge>> charges) {
+        Instant firstSeen = events.stream().map(UsageEvent::occurredAt).min(Instant::compareTo).orElseThrow();
+        if (state.firstSeenAt == null || firstSeen.isBefore(state.firstSeenAt)) {
+            state.firstSeenAt = firstSeen;
             state.updatedAt = now;
         }
+        Map<YearMonth, String> reached = new HashMap<>();
+        for (UsageEvent event : events) {
+            YearMonth month = Months.of(event.occurredAt());
+            MonthlyUsage usage = months.get(new MonthlyUsage.Key(state.customerId, month.toString()));
+            BigDecimal cost = event.cost().amountOrZero();
+            switch (event.provider()) {
+                case OPENAI -> usage.openaiTokens = Math.addExact(usage.openaiTokens, event.usage().totalTokens());
+                case ELEVENLABS -> usage.elevenlabsCharacters = Math.addExact(usage.elevenlabsCharacters,
+                        event.usage().characters());
+                case SMARTFLO -> usage.smartfloSeconds = Math.addExact(usage.smartfloSeconds,
+                        event.usage().callSeconds());
+            }
+            usage.costUsd = usage.costUsd.add(cost);
+            usage.calls++;
+            usage.updatedAt = now;
+            charges.computeIfAbsent(month, m -> new ArrayList<>())
+                    .add(new PlatformBudgets.Charge(cost, event.occurredAt(), event.eventId()));
 
-        YearMonth month = Months.of(event.occurredAt());
-        BigDecimal cost = event.cost().amountOrZero();
-        MonthlyUsage usage = lockMonth(customerId, month, true);
-        switch (event.provider()) {
-            case OPENAI -> usage.openaiTokens = Math.addExact(usage.openaiTokens, event.usage().totalTokens());
-            case ELEVENLABS -> usage.elevenlabsCharacters = Math.addExact(usage.elevenlabsCharacters,
-                    event.usage().characters());
-            case SMARTFLO -> usage.smartfloSeconds = Math.addExact(usage.smartfloSeconds, event.usage().callSeconds());
+            Instant minuteStart = event.occurredAt().truncatedTo(ChronoUnit.MINUTES);
+            long requests = ++running.get(minuteStart)[0];
+            if (quota != null) {
+                // The ledger is asked only where a threshold may have been crossed: at the month's first event of
+                // the batch and wherever the thresholds reached change.
+                String nowReached = reachedThresholds(quota, usage);
+                if (!nowReached.equals(reached.put(month, nowReached))) {
+                    alerts.evaluate(quota, usage, event.occurredAt(), event.eventId());
+                }
+                ActivityCounters.Minute minute = new ActivityCounters.Minute(minuteStart, requests,
+                        overLimit.get(minuteStart));
+                rateLimits.check(quota, minute, event.occurredAt(), event.eventId());
+                if (quota.requestsPerMinute != null && requests > quota.requestsPerMinute) {
+                    overLimit.put(minuteStart, true); // marked in the database by the check, now or before
+                }
+            }
         }
-        usage.costUsd = usage.costUsd.add(cost);
-        usage.calls++;
-        usage.updatedAt = now;
-
-        ActivityCounters.Minute minute = counters.count(customerId, event.occurredAt(), cost);
-        Quota quota = em.find(Quota.class, customerId);
-        if (quota != null) {
-            alerts.evaluate(quota, usage, event.occurredAt(), event.eventId());
-            rateLimits.check(quota, minute, event.occurredAt(), event.eventId());
-        }
-        unusual.check(state, minute.start(), event.occurredAt(), event.eventId());
+        unusual.checkAll(state, events);
         if (quota != null) {
             statuses.publish(state, quota, false);
         }
-        platform.add(month, cost, event.occurredAt(), event.eventId());
-        return true;
+    }
+
+    /** The customers' state rows, created when missing, locked in the order of their ids until the end. */
+    private Map<String, CustomerState> lockCustomers(Set<String> customerIds, Instant now) {
+        em.createNativeQuery("insert into customer_state (customer_id, updated_at) select c, :at"
+                        + " from unnest(cast(:ids as text[])) as c order by c on conflict do nothing")
+                .setParameter("ids", ActivityCounters.arrayLiteral(customerIds))
+                .setParameter("at", now)
+                .executeUpdate();
+        Map<String, CustomerState> states = new HashMap<>();
+        em.createQuery("from CustomerState where customerId in :ids order by customerId", CustomerState.class)
+                .setParameter("ids", customerIds)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList().forEach(state -> states.put(state.customerId, state));
+        return states;
+    }
+
+    /** The months' counters, created when missing, locked until the transaction ends. */
+    private Map<MonthlyUsage.Key, MonthlyUsage> lockMonths(Set<MonthlyUsage.Key> keys, Instant now) {
+        List<String> customers = keys.stream().map(k -> k.customerId).toList();
+        em.createNativeQuery("insert into monthly_usage (customer_id, month, updated_at) select c, m, :at"
+                        + " from unnest(cast(:customers as text[]), cast(:months as text[])) as k(c, m)"
+                        + " order by c, m on conflict do nothing")
+                .setParameter("customers", ActivityCounters.arrayLiteral(customers))
+                .setParameter("months", ActivityCounters.arrayLiteral(keys.stream().map(k -> k.month).toList()))
+                .setParameter("at", now)
+                .executeUpdate();
+        Map<MonthlyUsage.Key, MonthlyUsage> months = new HashMap<>();
+        em.createQuery("from MonthlyUsage where customerId in :customers and month in :months"
+                        + " order by customerId, month", MonthlyUsage.class)
+                .setParameter("customers", new java.util.TreeSet<>(customers))
+                .setParameter("months", keys.stream().map(k -> k.month).collect(java.util.stream.Collectors.toSet()))
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList().forEach(usage -> months.put(new MonthlyUsage.Key(usage.customerId, usage.month),
+                        usage));
+        return months;
+    }
+
+    /** Which thresholds a month's usage has reached, per dimension: what the alerts depend on. */
+    private static String reachedThresholds(Quota quota, MonthlyUsage usage) {
+        StringBuilder reached = new StringBuilder();
+        for (DimensionUsage dimension : MonthlyStanding.of(usage, quota)) {
+            reached.append(dimension.dimension().ordinal()).append(dimension.due(quota.warnAtPercent)).append(';');
+        }
+        return reached.toString();
     }
 
     /**

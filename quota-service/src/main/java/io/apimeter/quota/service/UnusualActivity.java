@@ -7,9 +7,12 @@ import io.apimeter.quota.config.QuotaConfig;
 import io.apimeter.quota.entity.CustomerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import io.apimeter.events.UsageEvent;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -42,36 +45,84 @@ public class UnusualActivity {
 
     /** Checks the customer's last hour after a call in {@code minute}; returns the alert fired, or null. */
     public AlertEvent check(CustomerState state, Instant minute, Instant occurredAt, UUID causeEventId) {
-        if (!config.enabled() || state.firstSeenAt == null) {
+        return find(state, minute, occurredAt, BigDecimal.ZERO, 0)
+                .map(finding -> fire(state, minute, occurredAt, causeEventId, finding)).orElse(null);
+    }
+
+    /**
+     * Checks a batch of one customer's calls, whose minute counts already hold the whole batch, and fires for the
+     * first call after which the last hour was unusual. The last call is checked first: when the customer's
+     * last hour is normal even with the whole batch, nothing earlier is looked at.
+     */
+    public AlertEvent checkAll(CustomerState state, List<UsageEvent> events) {
+        UsageEvent last = events.get(events.size() - 1);
+        if (find(state, minute(last), last.occurredAt(), BigDecimal.ZERO, 0).isEmpty()) {
             return null;
+        }
+        for (int i = 0; i < events.size(); i++) {
+            UsageEvent event = events.get(i);
+            Instant minute = minute(event);
+            // the calls after this one in the batch are counted in the minutes already: leave them out
+            long laterRequests = 0;
+            BigDecimal laterCost = BigDecimal.ZERO;
+            for (int j = i + 1; j < events.size(); j++) {
+                Instant later = minute(events.get(j));
+                if (!later.isAfter(minute) && later.isAfter(minute.minus(WINDOW))) {
+                    laterRequests++;
+                    laterCost = laterCost.add(events.get(j).cost().amountOrZero());
+                }
+            }
+            Optional<UnusualActivityRule.Finding> finding = find(state, minute, event.occurredAt(), laterCost,
+                    laterRequests);
+            if (finding.isPresent()) {
+                return fire(state, minute, event.occurredAt(), event.eventId(), finding.get());
+            }
+        }
+        return null;
+    }
+
+    private static Instant minute(UsageEvent event) {
+        return event.occurredAt().truncatedTo(ChronoUnit.MINUTES);
+    }
+
+    /**
+     * What the rule finds after a call in {@code minute}, the minute counts less {@code laterRequests} and
+     * {@code laterCost} (calls counted already that came after it).
+     */
+    private Optional<UnusualActivityRule.Finding> find(CustomerState state, Instant minute, Instant occurredAt,
+                                                       BigDecimal laterCost, long laterRequests) {
+        if (!config.enabled() || state.firstSeenAt == null) {
+            return Optional.empty();
         }
         if (state.lastUnusualAt != null
                 && Duration.between(state.lastUnusualAt, occurredAt).abs().compareTo(config.cooldown()) < 0) {
-            return null;
+            return Optional.empty();
         }
         Instant windowEnd = minute.plus(1, ChronoUnit.MINUTES);
         Instant windowStart = windowEnd.minus(WINDOW);
         Instant baselineEnd = windowStart.truncatedTo(ChronoUnit.HOURS);
         long historyHours = Duration.between(state.firstSeenAt.truncatedTo(ChronoUnit.HOURS), baselineEnd).toHours();
         if (historyHours < Math.max(1, config.minHistoryHours())) {
-            return null;
+            return Optional.empty();
         }
-        ActivityCounters.Totals lastHour = counters.minutes(state.customerId, windowStart, windowEnd);
+        ActivityCounters.Totals counted = counters.minutes(state.customerId, windowStart, windowEnd);
+        ActivityCounters.Totals lastHour = new ActivityCounters.Totals(counted.requests() - laterRequests,
+                counted.costUsd().subtract(laterCost));
         if (lastHour.requests() < config.minRequests() && lastHour.costUsd().compareTo(config.minCostUsd()) < 0) {
-            return null;
+            return Optional.empty();
         }
         long fullHours = config.baselineDays() * 24L;
         long baselineHours = Math.min(historyHours, fullHours);
         ActivityCounters.Totals baseline = counters.hours(state.customerId,
                 baselineEnd.minus(baselineHours, ChronoUnit.HOURS), baselineEnd);
-        Optional<UnusualActivityRule.Finding> finding = rule.evaluate(state.customerId, lastHour, baseline,
-                baselineHours, config.baselineDays());
-        if (finding.isEmpty()) {
-            return null;
-        }
+        return rule.evaluate(state.customerId, lastHour, baseline, baselineHours, config.baselineDays());
+    }
+
+    private AlertEvent fire(CustomerState state, Instant minute, Instant occurredAt, UUID causeEventId,
+                            UnusualActivityRule.Finding finding) {
         AlertEvent alert = new AlertEvent(UUID.randomUUID(), AlertType.UNUSUAL_ACTIVITY, state.customerId,
-                finding.get().dimension(), Months.of(occurredAt).toString(), null, finding.get().used(), null,
-                finding.get().message(), occurredAt, causeEventId);
+                finding.dimension(), Months.of(occurredAt).toString(), null, finding.used(), null,
+                finding.message(), occurredAt, causeEventId);
         if (!ledger.recordActivityAlert(state.customerId, AlertType.UNUSUAL_ACTIVITY, minute, alert.eventId(),
                 causeEventId, Instant.now().truncatedTo(ChronoUnit.MICROS))) {
             return null;

@@ -2,7 +2,6 @@ package io.apimeter.recorder.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** Settings of usage-recorder-service. */
 @ConfigMapping(prefix = "apimeter.recorder")
@@ -23,11 +22,4 @@ public interface RecorderConfig {
     @WithDefault("5000")
     int retentionBatchSize();
 
-    /** How many times a usage event is applied before it is given up and sent to the dead-letter topic. */
-    @WithDefault("5")
-    int applyAttempts();
-
-    /** Wait before the second attempt; doubled for each further attempt. */
-    @WithDefault("200ms")
-    Duration applyBackoff();
 }

@@ -5,24 +5,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.sql.PreparedStatement;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.hibernate.Session;
 
 /** Stores usage events as call records, exactly once per event id. */
 @ApplicationScoped
 @Transactional
 public class UsageLogWriter {
-    // The primary key on event_id makes a redelivered event a no-op inside the same statement, without a
-    // failed transaction and without a read before the write.
+    // One statement for the whole batch: the arrays are unnested into rows, and the primary key on event_id makes
+    // a redelivered event a no-op inside that statement, without a failed transaction and without a read first.
     private static final String INSERT = """
             insert into usage_log (event_id, customer_id, api_key_id, provider, operation, model, priced_model,
                 occurred_at, latency_ms, http_status, outcome, input_tokens, output_tokens, cached_input_tokens,
                 reasoning_tokens, characters, call_seconds, estimated, cost_usd, unpriced, price_id, price_version,
                 recorded_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            select e.*, ? from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::timestamptz[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                ?::bigint[], ?::bigint[], ?::boolean[], ?::numeric[], ?::boolean[], ?::text[], ?::int[]) as e
             on conflict (event_id) do nothing
             """;
 
@@ -34,41 +36,48 @@ public class UsageLogWriter {
 
     /** Stores the call; returns false when the event was stored before (a redelivery). */
     public boolean record(UsageEvent event, Instant recordedAt) {
+        return recordAll(List.of(event), recordedAt) == 1;
+    }
+
+    /** Stores the calls in one statement; returns how many were new (the others were stored before). */
+    public int recordAll(List<UsageEvent> events, Instant recordedAt) {
+        int n = events.size();
+        Object[][] columns = new Object[22][n];
+        for (int row = 0; row < n; row++) {
+            UsageEvent event = events.get(row);
+            int c = 0;
+            columns[c++][row] = event.eventId();
+            columns[c++][row] = event.customerId();
+            columns[c++][row] = event.apiKeyId();
+            columns[c++][row] = event.provider().name();
+            columns[c++][row] = event.operation();
+            columns[c++][row] = event.model();
+            columns[c++][row] = event.pricedModel();
+            columns[c++][row] = utc(event.occurredAt());
+            columns[c++][row] = event.latencyMs();
+            columns[c++][row] = event.httpStatus();
+            columns[c++][row] = event.outcome().name();
+            columns[c++][row] = event.usage().inputTokens();
+            columns[c++][row] = event.usage().outputTokens();
+            columns[c++][row] = event.usage().cachedInputTokens();
+            columns[c++][row] = event.usage().reasoningTokens();
+            columns[c++][row] = event.usage().characters();
+            columns[c++][row] = event.usage().callSeconds();
+            columns[c++][row] = event.usage().estimated();
+            columns[c++][row] = event.cost().amount() == null ? null : event.cost().amount().toPlainString();
+            columns[c++][row] = event.cost().unpriced();
+            columns[c++][row] = event.cost().priceId();
+            columns[c][row] = event.cost().priceVersion();
+        }
+        String[] types = {"uuid", "text", "text", "text", "text", "text", "text", "timestamptz", "int8", "int4", "text",
+                "int8", "int8", "int8", "int8", "int8", "int8", "bool", "numeric", "bool", "text", "int4"};
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                int i = 0;
-                insert.setObject(++i, event.eventId());
-                insert.setString(++i, event.customerId());
-                insert.setString(++i, event.apiKeyId());
-                insert.setString(++i, event.provider().name());
-                insert.setString(++i, event.operation());
-                insert.setString(++i, event.model());
-                insert.setString(++i, event.pricedModel());
-                insert.setObject(++i, utc(event.occurredAt()));
-                insert.setLong(++i, event.latencyMs());
-                insert.setInt(++i, event.httpStatus());
-                insert.setString(++i, event.outcome().name());
-                insert.setLong(++i, event.usage().inputTokens());
-                insert.setLong(++i, event.usage().outputTokens());
-                insert.setLong(++i, event.usage().cachedInputTokens());
-                insert.setLong(++i, event.usage().reasoningTokens());
-                insert.setLong(++i, event.usage().characters());
-                insert.setLong(++i, event.usage().callSeconds());
-                insert.setBoolean(++i, event.usage().estimated());
-                if (event.cost().amount() == null) {
-                    insert.setNull(++i, Types.NUMERIC);
-                } else {
-                    insert.setBigDecimal(++i, event.cost().amount());
+                insert.setObject(1, utc(recordedAt));
+                for (int c = 0; c < types.length; c++) {
+                    insert.setArray(c + 2, connection.createArrayOf(types[c], columns[c]));
                 }
-                insert.setBoolean(++i, event.cost().unpriced());
-                insert.setString(++i, event.cost().priceId());
-                if (event.cost().priceVersion() == null) {
-                    insert.setNull(++i, Types.INTEGER);
-                } else {
-                    insert.setInt(++i, event.cost().priceVersion());
-                }
-                insert.setObject(++i, utc(recordedAt));
-                return insert.executeUpdate() == 1;
+                return insert.executeUpdate();
             }
         });
     }

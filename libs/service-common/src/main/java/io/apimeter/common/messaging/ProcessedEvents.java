@@ -2,10 +2,16 @@ package io.apimeter.common.messaging;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -19,10 +25,32 @@ public final class ProcessedEvents {
     private static final String DELETE = "delete from processed_event where event_id in"
             + " (select event_id from processed_event where processed_at < ? limit ?)";
 
+    private static final String MARK = "insert into processed_event (event_id, processed_at)"
+            + " select distinct unnest(?::uuid[]), ? on conflict (event_id) do nothing returning event_id";
+
     private static final Logger LOG = Logger.getLogger(ProcessedEvents.class);
     private static final int BATCH = 10_000;
 
     private ProcessedEvents() {
+    }
+
+    /**
+     * Marks a batch's event ids as applied, in one statement, and returns those that were not applied before: the
+     * events to apply now. Call it in the transaction that applies them, so that both commit or neither.
+     */
+    public static Set<UUID> markNew(Connection connection, Collection<UUID> eventIds, Instant processedAt)
+            throws SQLException {
+        Set<UUID> fresh = new HashSet<>();
+        try (PreparedStatement mark = connection.prepareStatement(MARK)) {
+            mark.setArray(1, connection.createArrayOf("uuid", eventIds.toArray()));
+            mark.setObject(2, processedAt.atOffset(ZoneOffset.UTC));
+            try (ResultSet rows = mark.executeQuery()) {
+                while (rows.next()) {
+                    fresh.add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
+        return fresh;
     }
 
     /**
