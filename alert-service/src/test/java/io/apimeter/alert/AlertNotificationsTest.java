@@ -171,7 +171,7 @@ class AlertNotificationsTest {
         for (AlertEvent alert : platformAlerts) {
             assertEquals(ADMINS_SORTED, recipients(MailServer.messagesMentioning(alert.eventId().toString())));
         }
-        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.ALERT_EVENTS_DLQ, AlertEvent.PLATFORM,
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.CUSTOMERS_DLQ, AlertEvent.PLATFORM,
                 records -> !records.isEmpty(), Duration.ofSeconds(30));
         assertTrue(dead.stream().anyMatch(r -> r.value() != null && r.value().contains(contact)), dead.toString());
     }

@@ -119,9 +119,13 @@ class CustomerContactsTest {
         CustomerRecords.delete(customer);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> contacts.find(customer).isEmpty());
 
-        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.ALERT_EVENTS_DLQ, customer,
+        List<ConsumerRecord<String, String>> dead = KAFKA.readKey(Topics.CUSTOMERS_DLQ, customer,
                 records -> records.size() >= 3, Duration.ofSeconds(30));
         assertEquals(3, dead.size(), dead.toString());
+        assertEquals("alert-service", KafkaTestClient.header(dead.get(0),
+                io.apimeter.common.messaging.DeadLetterHeaders.GROUP));
+        assertEquals(Topics.CUSTOMERS, KafkaTestClient.header(dead.get(0),
+                io.apimeter.common.messaging.DeadLetterHeaders.TOPIC));
         assertTrue(dead.get(0).value().startsWith("{not json"));
         assertTrue(dead.get(2).value().contains("someone-else"));
 
