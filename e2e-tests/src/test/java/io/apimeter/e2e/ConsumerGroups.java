@@ -31,6 +31,28 @@ final class ConsumerGroups {
         return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
     }
 
+    /** The sum over the topic's partitions of the offsets the group has committed (0 where it committed none). */
+    static long committed(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        long sum = 0;
+        for (var entry : committed.entrySet()) {
+            if (entry.getKey().topic().equals(topic) && entry.getValue() != null) {
+                sum += entry.getValue().offset();
+            }
+        }
+        return sum;
+    }
+
+    /** How many records of the topic the group has not committed yet: the sum of end minus committed offsets. */
+    static long lag(Admin admin, String group, String topic) throws Exception {
+        long ends = 0;
+        for (var end : ends(admin, topic).values()) {
+            ends += end.offset();
+        }
+        return ends - committed(admin, group, topic);
+    }
+
     /** Waits until the group has committed every partition of the topic up to its end. */
     static void awaitCaughtUp(Admin admin, String group, String topic, Duration patience) {
         await().atMost(patience).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {

@@ -25,7 +25,12 @@ final class ServiceEnvironment {
 
     /** A real SMTP server on a free local port, started. */
     static GreenMail startSmtp() {
-        GreenMail smtp = new GreenMail(new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        return startSmtp(FreePorts.next());
+    }
+
+    /** A real SMTP server on the given local port, started: to bring one back where the services expect it. */
+    static GreenMail startSmtp(int port) {
+        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         return smtp;
     }

@@ -121,6 +121,42 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the service with SIGTERM and waits for it to exit, as an orchestrator does on a rolling restart:
+     * unlike {@link #stop()} it never falls back to SIGKILL within {@code patience}, so a slow clean shutdown
+     * shows. Returns the exit code, or -1 when the process was still running after {@code patience} (it is then
+     * killed, so that it cannot linger).
+     */
+    int terminate(Duration patience) {
+        if (process == null || !process.isAlive()) {
+            return process == null ? -1 : process.exitValue();
+        }
+        process.destroy();
+        try {
+            if (process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
+    }
+
+    /** Whether the current process of the service runs. */
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The exit code of the last process, which must have ended. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    int port() {
+        return port;
+    }
+
     long pid() {
         return process.pid();
     }
