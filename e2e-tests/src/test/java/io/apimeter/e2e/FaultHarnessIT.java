@@ -105,6 +105,7 @@ class FaultHarnessIT {
     /** What went wrong with the faults themselves or the recovery from them: reported as mismatches. */
     private final List<String> problems = new ArrayList<>();
     private final List<ReceivedMail> mailsOfEarlierSmtp = new ArrayList<>();
+    private final Set<Integer> takenPorts = new HashSet<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 6);
@@ -141,11 +142,11 @@ class FaultHarnessIT {
                 }
             }
         }
-        kafkaPort = FreePorts.next();
+        kafkaPort = restartablePort();
         kafka = new PlatformProcess(root, "kafka", "io.apimeter.local.LocalKafka", List.of("--data",
                 work.resolve("kafka").toString(), "--port", String.valueOf(kafkaPort), "--controller-port",
-                String.valueOf(FreePorts.next())), logs);
-        postgresPort = FreePorts.next();
+                String.valueOf(restartablePort())), logs);
+        postgresPort = restartablePort();
         postgres = new PlatformProcess(root, "postgres", "io.apimeter.local.LocalPostgres", List.of("--data",
                 work.resolve("postgres").toString(), "--work", pgWork.toString(), "--port", String.valueOf(postgresPort),
                 "--databases", "recorder,aggregation,quota,alert"), logs);
@@ -154,7 +155,7 @@ class FaultHarnessIT {
         gatewayDatabase = EmbeddedPostgresServer.start(pgWork, work.resolve("gateway-postgres"), 0, false);
         String gatewayDb = gatewayDatabase.createDatabase("gateway");
         simulator = ProviderSimulator.start(SimulatorOptions.defaults());
-        smtp = ServiceEnvironment.startSmtp();
+        smtp = ServiceEnvironment.startSmtp(restartablePort());
         smtpPort = smtp.getSmtp().getPort();
         kafka.awaitReady(STARTUP);
         postgres.awaitReady(STARTUP);
@@ -166,14 +167,14 @@ class FaultHarnessIT {
         gateway.put("ELEVENLABS_BASE_URL", simulator.elevenLabsBaseUrl());
         gateway.put("SMARTFLO_BASE_URL", simulator.smartfloBaseUrl());
         Map<String, String> quota = ServiceEnvironment.service(common, consumerDb("quota"));
-        services.put("gateway", new ServiceProcess(root, "gateway-service", "harness-gateway", FreePorts.next(), gateway, logs));
-        services.put("recorder", new ServiceProcess(root, "usage-recorder-service", "harness-recorder", FreePorts.next(),
+        services.put("gateway", new ServiceProcess(root, "gateway-service", "harness-gateway", restartablePort(), gateway, logs));
+        services.put("recorder", new ServiceProcess(root, "usage-recorder-service", "harness-recorder", restartablePort(),
                 ServiceEnvironment.service(common, consumerDb("recorder")), logs));
         services.put("aggregation", new ServiceProcess(root, "aggregation-service", "harness-aggregation",
-                FreePorts.next(), ServiceEnvironment.service(common, consumerDb("aggregation")), logs));
-        services.put("quota-a", new ServiceProcess(root, "quota-service", "harness-quota-a", FreePorts.next(), quota, logs));
-        services.put("quota-b", new ServiceProcess(root, "quota-service", "harness-quota-b", FreePorts.next(), quota, logs));
-        services.put("alert", new ServiceProcess(root, "alert-service", "harness-alert", FreePorts.next(),
+                restartablePort(), ServiceEnvironment.service(common, consumerDb("aggregation")), logs));
+        services.put("quota-a", new ServiceProcess(root, "quota-service", "harness-quota-a", restartablePort(), quota, logs));
+        services.put("quota-b", new ServiceProcess(root, "quota-service", "harness-quota-b", restartablePort(), quota, logs));
+        services.put("alert", new ServiceProcess(root, "alert-service", "harness-alert", restartablePort(),
                 ServiceEnvironment.alert(common, consumerDb("alert"), smtpPort, ADMIN_EMAIL), logs));
         services.values().forEach(ServiceProcess::start);
         for (ServiceProcess service : services.values()) {
@@ -286,10 +287,12 @@ class FaultHarnessIT {
         String fault = (kill ? "1 SIGKILL" : "2 SIGTERM") + " (cycle " + cycle + ")";
         phase(fault + " of " + targets + " under load");
         Set<String> groups = usageGroups(targets);
-        Instant consuming = Instant.now();
-        awaitConsuming(groups, Duration.ofMinutes(1)); // events are flowing to them: the stop lands mid-batch
-        LOG.info(() -> groups + " seen committing (checked in " + Duration.between(consuming, Instant.now()).toMillis()
-                + " ms); now the " + (kill ? "kill" : "stop"));
+        if (!groups.isEmpty()) {
+            Instant consuming = Instant.now();
+            awaitConsuming(groups, Duration.ofMinutes(1)); // events are flowing to them: the stop lands mid-batch
+            LOG.info(() -> groups + " seen committing (checked in " + Duration.between(consuming, Instant.now())
+                    .toMillis() + " ms); now the " + (kill ? "kill" : "stop"));
+        }
         Map<String, Long> pids = new LinkedHashMap<>();
         targets.forEach(t -> pids.put(t, services.get(t).pid()));
         Instant started = Instant.now();
@@ -1168,6 +1171,26 @@ class FaultHarnessIT {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /**
+     * A free local port below Linux's ephemeral range (32768 and up), for a server that is stopped and started
+     * again on it: while it is down, no outgoing connection of another process can be given that port.
+     */
+    private int restartablePort() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (!takenPorts.add(port)) {
+                continue;
+            }
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException e) {
+                // taken; try another
+            }
+        }
+        return FreePorts.next();
     }
 
     private void check(boolean condition, String otherwise) {

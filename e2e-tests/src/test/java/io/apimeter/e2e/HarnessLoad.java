@@ -174,7 +174,7 @@ final class HarnessLoad {
 
     /** Starts the load: {@code slotsPerSecond} call slots a second (each click-to-call slot makes two calls). */
     void start(double slotsPerSecond) {
-        workers = new ThreadPoolExecutor(48, 48, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+        workers = new ThreadPoolExecutor(96, 96, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "harness-call"));
         pace = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "harness-pace"));
         long period = Math.round(1_000_000_000L / slotsPerSecond);
