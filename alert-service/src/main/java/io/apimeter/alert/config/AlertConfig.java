@@ -51,6 +51,13 @@ public interface AlertConfig {
     @WithDefault("2m")
     Duration sendLease();
 
+    /**
+     * On shutdown, how long sends under way may take to be accepted and marked; a mail whose mark did not make it
+     * in time may be sent again after the lease.
+     */
+    @WithDefault("30s")
+    Duration stopTimeout();
+
 
     /** Webhooks of customers. */
     Webhook webhook();

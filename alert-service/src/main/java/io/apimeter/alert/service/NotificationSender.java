@@ -12,8 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.math.BigDecimal;
@@ -23,7 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
@@ -62,6 +67,9 @@ public class NotificationSender {
     private final MeterRegistry meters;
     private final ManagedExecutor executor;
     private final AtomicBoolean waking = new AtomicBoolean();
+    /** Set on shutdown: nothing new is sent, and sends under way are marked before the database goes. */
+    private volatile boolean stopping;
+    private final Phaser inFlight = new Phaser(1);
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
 
     public NotificationSender(EntityManager em, Mailer mailer, WebhookClient webhookClient, WebhookSigning signing,
@@ -73,6 +81,24 @@ public class NotificationSender {
         this.signing = signing;
         this.config = config;
         this.meters = meters;
+    }
+
+    /**
+     * On shutdown, before the database and the executor go: no new send starts, and every send under way is
+     * waited for until its row is marked, so that a mail the server accepted is never sent again after a restart
+     * or a deploy. Rows claimed but not sent yet are handed back at once.
+     */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        int phase = inFlight.arrive();
+        try {
+            inFlight.awaitAdvanceInterruptibly(phase, config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            LOG.warnf("%d notification sends were still under way after %s; a mail among them may arrive twice",
+                    inFlight.getUnarrivedParties(), config.stopTimeout());
+        }
     }
 
     @Scheduled(identity = "notification-sender", every = "${apimeter.alert.send-interval:1s}",
@@ -116,7 +142,7 @@ public class NotificationSender {
     public int sendDue() {
         UUID token = UUID.randomUUID();
         int sent = 0;
-        while (true) {
+        while (!stopping) {
             List<Long> claimed = QuarkusTransaction.requiringNew().call(() -> claim(token));
             List<CompletableFuture<Boolean>> sends = new ArrayList<>(claimed.size());
             Semaphore slots = new Semaphore(Math.max(1, config.sendConcurrency()));
@@ -138,6 +164,7 @@ public class NotificationSender {
                 return sent;
             }
         }
+        return sent;
     }
 
     /** Step 1: claims up to a batch of due rows for this run. */
@@ -162,6 +189,31 @@ public class NotificationSender {
     }
 
     private boolean handle(long id, UUID token) {
+        if (inFlight.register() < 0) {
+            return false;
+        }
+        try {
+            if (stopping) {
+                QuarkusTransaction.requiringNew().run(() -> release(id, token));
+                return false;
+            }
+            return sendAndMark(id, token);
+        } finally {
+            inFlight.arriveAndDeregister();
+        }
+    }
+
+    /** Hands a claimed row back unsent, as if it had not been claimed. */
+    private void release(long id, UUID token) {
+        em.createNativeQuery("update notification set claim_token = null, attempts = attempts - 1,"
+                        + " next_attempt_at = :now where id = :id and claim_token = :token and status = 'PENDING'")
+                .setParameter("now", now())
+                .setParameter("id", id)
+                .setParameter("token", token)
+                .executeUpdate();
+    }
+
+    private boolean sendAndMark(long id, UUID token) {
         Prepared prepared = QuarkusTransaction.requiringNew().call(() -> prepare(id, token));
         if (prepared == null) {
             return false;

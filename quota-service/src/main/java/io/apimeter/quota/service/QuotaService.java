@@ -93,7 +93,7 @@ public class QuotaService {
         Map<String, List<UsageEvent>> byCustomer = new TreeMap<>();
         SortedMap<ActivityCounters.Slot, ActivityCounters.Tally> minutes = new TreeMap<>();
         SortedMap<ActivityCounters.Slot, ActivityCounters.Tally> hours = new TreeMap<>();
-        Set<MonthlyUsage.Key> monthKeys = new java.util.LinkedHashSet<>();
+        SortedMap<String, MonthlyUsage> monthSums = new TreeMap<>();
         for (UsageEvent event : unique.values()) {
             if (!fresh.contains(event.eventId())) {
                 continue;
@@ -105,14 +105,17 @@ public class QuotaService {
                     event.occurredAt().truncatedTo(ChronoUnit.MINUTES)), m -> new ActivityCounters.Tally()).add(cost);
             hours.computeIfAbsent(new ActivityCounters.Slot(customerId,
                     event.occurredAt().truncatedTo(ChronoUnit.HOURS)), h -> new ActivityCounters.Tally()).add(cost);
-            monthKeys.add(new MonthlyUsage.Key(customerId, Months.of(event.occurredAt()).toString()));
+            add(monthSums.computeIfAbsent(customerId + "\u0000" + Months.of(event.occurredAt()),
+                    k -> blank(customerId, Months.of(event.occurredAt()).toString())), event, now);
         }
         // The locks in their fixed order, each kind in one statement: customers, their months, minutes and hours.
+        // Months, minutes and hours are added to once each, from the sums above; what they held before the batch
+        // is what they hold after, less those sums.
         Map<String, CustomerState> states = lockCustomers(byCustomer.keySet(), now);
         Map<String, Quota> quotas = new HashMap<>();
         em.createQuery("from Quota where customerId in :ids", Quota.class).setParameter("ids", byCustomer.keySet())
                 .getResultList().forEach(q -> quotas.put(q.customerId, q));
-        Map<MonthlyUsage.Key, MonthlyUsage> months = lockMonths(monthKeys, now);
+        Map<MonthlyUsage.Key, MonthlyUsage> months = addToMonths(monthSums.values(), now);
         Map<ActivityCounters.Slot, ActivityCounters.MinuteCount> counted = counters.countAll(minutes, hours);
 
         Map<String, Map<Instant, long[]>> running = new HashMap<>();
@@ -150,16 +153,7 @@ public class QuotaService {
             YearMonth month = Months.of(event.occurredAt());
             MonthlyUsage usage = months.get(new MonthlyUsage.Key(state.customerId, month.toString()));
             BigDecimal cost = event.cost().amountOrZero();
-            switch (event.provider()) {
-                case OPENAI -> usage.openaiTokens = Math.addExact(usage.openaiTokens, event.usage().totalTokens());
-                case ELEVENLABS -> usage.elevenlabsCharacters = Math.addExact(usage.elevenlabsCharacters,
-                        event.usage().characters());
-                case SMARTFLO -> usage.smartfloSeconds = Math.addExact(usage.smartfloSeconds,
-                        event.usage().callSeconds());
-            }
-            usage.costUsd = usage.costUsd.add(cost);
-            usage.calls++;
-            usage.updatedAt = now;
+            add(usage, event, now);
             charges.computeIfAbsent(month, m -> new ArrayList<>())
                     .add(new PlatformBudgets.Charge(cost, event.occurredAt(), event.eventId()));
 
@@ -201,25 +195,75 @@ public class QuotaService {
         return states;
     }
 
-    /** The months' counters, created when missing, locked until the transaction ends. */
-    private Map<MonthlyUsage.Key, MonthlyUsage> lockMonths(Set<MonthlyUsage.Key> keys, Instant now) {
-        List<String> customers = keys.stream().map(k -> k.customerId).toList();
-        em.createNativeQuery("insert into monthly_usage (customer_id, month, updated_at) select c, m, :at"
-                        + " from unnest(cast(:customers as text[]), cast(:months as text[])) as k(c, m)"
-                        + " order by c, m on conflict do nothing")
-                .setParameter("customers", ActivityCounters.arrayLiteral(customers))
-                .setParameter("months", ActivityCounters.arrayLiteral(keys.stream().map(k -> k.month).toList()))
+    /**
+     * Adds a batch's sums to their months' counters in one statement (creating missing rows, each row under its
+     * lock until the transaction ends) and returns, per month, the counters as they were before the batch: not
+     * managed, for the alerts to be judged from, event by event.
+     */
+    private Map<MonthlyUsage.Key, MonthlyUsage> addToMonths(java.util.Collection<MonthlyUsage> sums, Instant now) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("insert into monthly_usage as u (customer_id, month, openai_tokens,"
+                        + " elevenlabs_characters, smartflo_seconds, cost_usd, calls, updated_at)"
+                        + " select s.*, :at from unnest(cast(:customers as text[]), cast(:months as text[]),"
+                        + " cast(:tokens as bigint[]), cast(:characters as bigint[]), cast(:seconds as bigint[]),"
+                        + " cast(:costs as numeric[]), cast(:calls as bigint[])) as s"
+                        + " on conflict (customer_id, month) do update set"
+                        + " openai_tokens = u.openai_tokens + excluded.openai_tokens,"
+                        + " elevenlabs_characters = u.elevenlabs_characters + excluded.elevenlabs_characters,"
+                        + " smartflo_seconds = u.smartflo_seconds + excluded.smartflo_seconds,"
+                        + " cost_usd = u.cost_usd + excluded.cost_usd, calls = u.calls + excluded.calls,"
+                        + " updated_at = excluded.updated_at"
+                        + " returning customer_id, month, openai_tokens, elevenlabs_characters, smartflo_seconds,"
+                        + " cost_usd, calls")
+                .setParameter("customers", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.customerId).toList()))
+                .setParameter("months", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.month).toList()))
+                .setParameter("tokens", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.openaiTokens).toList()))
+                .setParameter("characters", ActivityCounters.arrayLiteral(sums.stream()
+                        .map(u -> u.elevenlabsCharacters).toList()))
+                .setParameter("seconds", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.smartfloSeconds)
+                        .toList()))
+                .setParameter("costs", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.costUsd.toPlainString())
+                        .toList()))
+                .setParameter("calls", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.calls).toList()))
                 .setParameter("at", now)
-                .executeUpdate();
-        Map<MonthlyUsage.Key, MonthlyUsage> months = new HashMap<>();
-        em.createQuery("from MonthlyUsage where customerId in :customers and month in :months"
-                        + " order by customerId, month", MonthlyUsage.class)
-                .setParameter("customers", new java.util.TreeSet<>(customers))
-                .setParameter("months", keys.stream().map(k -> k.month).collect(java.util.stream.Collectors.toSet()))
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultList().forEach(usage -> months.put(new MonthlyUsage.Key(usage.customerId, usage.month),
-                        usage));
-        return months;
+                .getResultList();
+        Map<MonthlyUsage.Key, MonthlyUsage> batch = new HashMap<>();
+        sums.forEach(sum -> batch.put(new MonthlyUsage.Key(sum.customerId, sum.month), sum));
+        Map<MonthlyUsage.Key, MonthlyUsage> before = new HashMap<>();
+        for (Object[] row : rows) {
+            MonthlyUsage.Key key = new MonthlyUsage.Key((String) row[0], (String) row[1]);
+            MonthlyUsage sum = batch.get(key);
+            MonthlyUsage usage = blank(key.customerId, key.month);
+            usage.openaiTokens = ((Number) row[2]).longValue() - sum.openaiTokens;
+            usage.elevenlabsCharacters = ((Number) row[3]).longValue() - sum.elevenlabsCharacters;
+            usage.smartfloSeconds = ((Number) row[4]).longValue() - sum.smartfloSeconds;
+            usage.costUsd = ((BigDecimal) row[5]).subtract(sum.costUsd);
+            usage.calls = ((Number) row[6]).longValue() - sum.calls;
+            before.put(key, usage);
+        }
+        return before;
+    }
+
+    /** Counters at zero, not managed: a batch's sums, or a month's counters being walked event by event. */
+    private static MonthlyUsage blank(String customerId, String month) {
+        MonthlyUsage usage = new MonthlyUsage();
+        usage.customerId = customerId;
+        usage.month = month;
+        usage.costUsd = BigDecimal.ZERO;
+        return usage;
+    }
+
+    /** Adds one call to counters held in memory. */
+    private static void add(MonthlyUsage usage, UsageEvent event, Instant now) {
+        switch (event.provider()) {
+            case OPENAI -> usage.openaiTokens = Math.addExact(usage.openaiTokens, event.usage().totalTokens());
+            case ELEVENLABS -> usage.elevenlabsCharacters = Math.addExact(usage.elevenlabsCharacters,
+                    event.usage().characters());
+            case SMARTFLO -> usage.smartfloSeconds = Math.addExact(usage.smartfloSeconds, event.usage().callSeconds());
+        }
+        usage.costUsd = usage.costUsd.add(event.cost().amountOrZero());
+        usage.calls++;
+        usage.updatedAt = now;
     }
 
     /** Which thresholds a month's usage has reached, per dimension: what the alerts depend on. */
