@@ -14,7 +14,6 @@ import io.apimeter.testkit.SharedInfrastructure;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,8 +124,8 @@ class BrokerOutageIT {
             simulator.close();
         }
         // The service logs stay; the broker's data and the spool are of no use after the run.
-        deleteQuietly(kafkaDir);
-        deleteQuietly(spoolDir);
+        ServiceEnvironment.deleteQuietly(kafkaDir);
+        ServiceEnvironment.deleteQuietly(spoolDir);
     }
 
     @Test
@@ -360,17 +358,6 @@ class BrokerOutageIT {
         }
         throw new AssertionError("no " + name + (labels.isEmpty() ? "" : " with " + labels) + " in /q/metrics; "
                 + "its apimeter metrics: " + lines.stream().filter(l -> l.startsWith("apimeter")).toList());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warning(() -> "cannot delete " + dir + ": " + e);
-        }
     }
 
     private static long millis(long fromNanos, long toNanos) {

@@ -66,4 +66,24 @@ final class ConsumerGroups {
             }
         });
     }
+
+    /** How many records a topic holds now: the sum over its partitions of latest minus earliest offset. */
+    static long recordsIn(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+        }
+        long count = 0;
+        for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values()) {
+            count += end.offset();
+        }
+        for (var start : admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS).values()) {
+            count -= start.offset();
+        }
+        return count;
+    }
 }

@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,8 +49,6 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,7 +197,7 @@ class FaultHarnessIT {
         if (smtp != null) {
             smtp.stop();
         }
-        deleteQuietly(work); // the service logs stay in target/e2e-logs/harness
+        ServiceEnvironment.deleteQuietly(work); // the service logs stay in target/e2e-logs/harness
     }
 
     @Test
@@ -1031,22 +1028,7 @@ class FaultHarnessIT {
             Map<String, Long> counts = new TreeMap<>();
             Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             for (String topic : topics.stream().filter(t -> t.endsWith("-dlq")).toList()) {
-                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
-                        .get(topic).partitions().size();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-                for (int p = 0; p < partitions; p++) {
-                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                    earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
-                }
-                long count = 0;
-                for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values()) {
-                    count += end.offset();
-                }
-                for (var start : admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS).values()) {
-                    count -= start.offset();
-                }
-                counts.put(topic, count);
+                counts.put(topic, ConsumerGroups.recordsIn(admin, topic));
             }
             return counts;
         }
@@ -1244,14 +1226,4 @@ class FaultHarnessIT {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warning(() -> "cannot delete " + dir + ": " + e);
-        }
-    }
 }

@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -199,7 +198,7 @@ class MeteredCallEndToEndIT {
             Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             int records = 0;
             for (String topic : topics) {
-                long expected = recordsIn(admin, topic);
+                long expected = ConsumerGroups.recordsIn(admin, topic);
                 var all = kafka.read(topic, r -> true, l -> l.size() >= expected, Duration.ofSeconds(30));
                 assertEquals(expected, all.size(), "records read from " + topic);
                 records += all.size();
@@ -364,25 +363,6 @@ class MeteredCallEndToEndIT {
         }
     }
 
-    /** How many records a topic holds now: the sum over its partitions of latest minus earliest offset. */
-    private static long recordsIn(Admin admin, String topic) throws Exception {
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
-                .get(topic).partitions().size();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
-        }
-        long count = 0;
-        for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values()) {
-            count += end.offset();
-        }
-        for (var start : admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS).values()) {
-            count -= start.offset();
-        }
-        return count;
-    }
 
     private static void assertMoney(String expected, String actual, String what) {
         assertEquals(0, new BigDecimal(expected).compareTo(new BigDecimal(actual)),

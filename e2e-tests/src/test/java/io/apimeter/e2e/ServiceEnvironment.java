@@ -6,7 +6,11 @@ import io.apimeter.testkit.EmbeddedPostgresServer;
 import io.apimeter.testkit.FreePorts;
 import io.apimeter.testkit.TestIdentityProvider;
 import io.apimeter.testkit.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -72,5 +76,18 @@ final class ServiceEnvironment {
         env.put("MAIL_PORT", String.valueOf(smtpPort));
         env.put("ALERT_ADMIN_EMAILS", adminEmail);
         return env;
+    }
+
+    /** Deletes a directory of a test run with everything in it; a failure is only logged. */
+    static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            java.util.logging.Logger.getLogger(ServiceEnvironment.class.getName())
+                    .warning(() -> "cannot delete " + dir + ": " + e);
+        }
     }
 }

@@ -1,9 +1,10 @@
 package io.apimeter.aggregation.service;
 
 import io.apimeter.aggregation.entity.MonthlyUsage;
+import io.apimeter.events.UsageEvent;
 import java.math.BigDecimal;
 
-/** Sums of monthly rows (several providers, or several customers). */
+/** Sums of monthly rows (several providers, or several customers), or of a batch's calls. */
 final class Totals {
     long calls;
     long errors;
@@ -27,6 +28,21 @@ final class Totals {
         callSeconds += row.callSeconds;
         costUsd = costUsd.add(row.costUsd);
         unpricedCalls += row.unpricedCalls;
+        return this;
+    }
+
+    /** Adds one call; an unpriced call adds no cost (the gateway could not price it) and is counted instead. */
+    Totals add(UsageEvent event) {
+        calls++;
+        errors += event.outcome().isError() ? 1 : 0;
+        inputTokens += event.usage().inputTokens();
+        outputTokens += event.usage().outputTokens();
+        cachedInputTokens += event.usage().cachedInputTokens();
+        reasoningTokens += event.usage().reasoningTokens();
+        characters += event.usage().characters();
+        callSeconds += event.usage().callSeconds();
+        costUsd = costUsd.add(event.cost().amountOrZero());
+        unpricedCalls += event.cost().unpriced() ? 1 : 0;
         return this;
     }
 

@@ -6,7 +6,6 @@ import io.apimeter.events.UsageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -86,7 +85,7 @@ public class UsageAggregator {
                 Totals t = entry.getValue();
                 Object[] values = {key[0], key[1], key[2], t.calls, t.errors, t.inputTokens, t.outputTokens,
                         t.cachedInputTokens, t.reasoningTokens, t.characters, t.callSeconds,
-                        t.cost.toPlainString(), t.unpricedCalls};
+                        t.costUsd.toPlainString(), t.unpricedCalls};
                 for (int c = 0; c < values.length; c++) {
                     columns[c][row] = values[c];
                 }
@@ -103,33 +102,5 @@ public class UsageAggregator {
             }
             return fresh.size();
         });
-    }
-
-    /** One month, customer and provider's part of a batch. */
-    private static final class Totals {
-        long calls;
-        long errors;
-        long inputTokens;
-        long outputTokens;
-        long cachedInputTokens;
-        long reasoningTokens;
-        long characters;
-        long callSeconds;
-        BigDecimal cost = BigDecimal.ZERO;
-        long unpricedCalls;
-
-        void add(UsageEvent event) {
-            calls++;
-            errors += event.outcome().isError() ? 1 : 0;
-            inputTokens += event.usage().inputTokens();
-            outputTokens += event.usage().outputTokens();
-            cachedInputTokens += event.usage().cachedInputTokens();
-            reasoningTokens += event.usage().reasoningTokens();
-            characters += event.usage().characters();
-            callSeconds += event.usage().callSeconds();
-            // The gateway priced the call; an unpriced call adds nothing here and is counted instead.
-            cost = cost.add(event.cost().amountOrZero());
-            unpricedCalls += event.cost().unpriced() ? 1 : 0;
-        }
     }
 }

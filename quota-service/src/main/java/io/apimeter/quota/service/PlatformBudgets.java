@@ -39,26 +39,6 @@ public class PlatformBudgets {
         this.outbox = outbox;
     }
 
-    /** Adds a usage event's cost to its month and fires the PLATFORM_COST alerts that are due. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void add(YearMonth month, BigDecimal cost, Instant occurredAt, UUID causeEventId) {
-        if (cost.signum() == 0) {
-            return;
-        }
-        BigDecimal total = (BigDecimal) em.createNativeQuery("insert into platform_monthly_cost (month, cost_usd,"
-                        + " updated_at) values (:month, :cost, :at) on conflict (month) do update"
-                        + " set cost_usd = platform_monthly_cost.cost_usd + excluded.cost_usd,"
-                        + " updated_at = excluded.updated_at returning cost_usd")
-                .setParameter("month", month.toString())
-                .setParameter("cost", cost)
-                .setParameter("at", now())
-                .getSingleResult();
-        PlatformBudget budget = em.find(PlatformBudget.class, PlatformBudget.ID);
-        if (budget != null && budget.monthlyCostUsd != null) {
-            evaluate(month, total, budget, occurredAt, causeEventId);
-        }
-    }
-
     /** A priced call of a batch, in the order the batch holds them. */
     public record Charge(BigDecimal cost, Instant occurredAt, UUID eventId) {
     }
