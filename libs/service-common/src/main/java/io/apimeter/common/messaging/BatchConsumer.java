@@ -86,9 +86,10 @@ public final class BatchConsumer<T> {
      * @param minBackoff  the first wait after a failure
      * @param maxBackoff  the longest wait between attempts
      * @param dataAttempts how often a single record the database refuses is tried before it is dead-lettered
+     * @param sessionTimeout how long the group waits for a consumer that stopped answering
      */
     public record Settings(String name, String topic, String groupId, Map<String, Object> kafka, int maxBatch,
-                           Duration minBackoff, Duration maxBackoff, int dataAttempts) {
+                           Duration minBackoff, Duration maxBackoff, int dataAttempts, Duration sessionTimeout) {
     }
 
     private record Parsed<T>(ConsumerRecord<String, String> record, T value) {
@@ -453,6 +454,8 @@ public final class BatchConsumer<T> {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis() / 3);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return config;

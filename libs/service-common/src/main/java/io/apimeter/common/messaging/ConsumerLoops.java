@@ -35,7 +35,7 @@ public class ConsumerLoops {
                                       BatchConsumer.Handler<T> handler) {
         BatchConsumer<T> consumer = BatchConsumer.start(new BatchConsumer.Settings(name, topic, groupId,
                 clientSettings(), settings.maxBatch(), settings.minBackoff(), settings.maxBackoff(),
-                settings.dataAttempts()), parser, handler, registry);
+                settings.dataAttempts(), settings.sessionTimeout()), parser, handler, registry);
         consumers.add(consumer);
         return consumer;
     }

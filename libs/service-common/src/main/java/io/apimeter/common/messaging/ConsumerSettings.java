@@ -24,6 +24,13 @@ public interface ConsumerSettings {
     @WithDefault("3")
     int dataAttempts();
 
+    /**
+     * How long the group waits for a consumer that stopped answering (a killed process) before its partitions go
+     * to the others. Heartbeats come from a thread of their own, so a long batch does not count against it.
+     */
+    @WithDefault("10s")
+    Duration sessionTimeout();
+
     /** On shutdown, how long the batch in hand may take to finish before the service stops anyway. */
     @WithDefault("20s")
     Duration stopTimeout();

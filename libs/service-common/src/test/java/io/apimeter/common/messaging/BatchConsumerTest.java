@@ -73,7 +73,7 @@ class BatchConsumerTest {
     private <T> BatchConsumer<T> start(BatchConsumer.Parser<T> parser, BatchConsumer.Handler<T> handler) {
         BatchConsumer<T> consumer = BatchConsumer.start(new BatchConsumer.Settings("test", topic, group,
                         Map.of("bootstrap.servers", kafka.bootstrapServers()), 500, Duration.ofMillis(50),
-                        Duration.ofMillis(400), 3),
+                        Duration.ofMillis(400), 3, Duration.ofSeconds(10)),
                 parser, handler, registry);
         started.add(consumer);
         return consumer;
