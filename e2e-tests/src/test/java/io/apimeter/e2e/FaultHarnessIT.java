@@ -394,9 +394,14 @@ class FaultHarnessIT {
     private void smtpOutage(int cycle) {
         String fault = "5 SMTP down " + SMTP_OUTAGE.toSeconds() + " s (cycle " + cycle + ")";
         phase(fault);
-        mailsOfEarlierSmtp.addAll(ReceivedMail.of(smtp.getReceivedMessages()));
         Instant started = Instant.now();
+        // The stop throws the server's mailbox away: keep hold of it, and read it once the server is stopped, so
+        // that a mail accepted in the last moment before the stop counts too.
+        var mailbox = smtp.getManagers().getImapHostManager();
         smtp.stop();
+        mailsOfEarlierSmtp.addAll(ReceivedMail.of(mailbox.getAllMessages().stream()
+                .map(com.icegreen.greenmail.store.StoredMessage::getMimeMessage)
+                .toArray(jakarta.mail.internet.MimeMessage[]::new)));
         check(refused(smtpPort), fault + ": the SMTP port " + smtpPort + " still accepts connections");
         long down = System.nanoTime();
         String lowered = lowerALimitBelowUsage();

@@ -47,6 +47,7 @@ import org.jboss.logging.Logger;
  * {@code max-attempts} or at once for a failure that cannot pass (a webhook that now points inside).</li>
  * </ol>
  *
+ * Recording an attempt waits out a database outage (up to half the lease), so that an accepted mail is marked.
  * A sender that dies after the claim leaves its rows to be taken over when the lease ends. One that dies after
  * the SMTP server (or the webhook) accepted a message but before the mark sends it again after the lease: that
  * narrow window makes delivery at least once; on every other path, one accepted send per row makes it exactly
@@ -225,8 +226,39 @@ public class NotificationSender {
             outcome = new DeliveryOutcome.Failed(describe(e), true);
         }
         DeliveryOutcome result = outcome;
-        QuarkusTransaction.requiringNew().run(() -> mark(id, token, prepared, result));
+        markWaitingOutTheDatabase(id, token, prepared, result);
         return result instanceof DeliveryOutcome.Delivered;
+    }
+
+    /**
+     * Marks the attempt, retrying while the database is away: a mail the server accepted must be marked SENT, or
+     * it goes out again once the lease ends. Gives up only at half the lease, well before another sender may take
+     * the row over.
+     */
+    private void markWaitingOutTheDatabase(long id, UUID token, Prepared prepared, DeliveryOutcome outcome) {
+        long giveUpAt = System.nanoTime() + config.sendLease().dividedBy(2).toNanos();
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> mark(id, token, prepared, outcome));
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() - giveUpAt > 0) {
+                    LOG.errorf("notification %d: could not record the attempt (%s); it is tried again after its lease",
+                            id, describe(e));
+                    throw e;
+                }
+                LOG.warnf("notification %d: recording the attempt failed (%s); retrying in %d ms", id, describe(e),
+                        backoffMillis);
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
     }
 
     /**
