@@ -90,10 +90,10 @@ public class ActivityCounters {
                         + " on conflict (customer_id, " + column + ") do update"
                         + " set requests = a.requests + excluded.requests, cost_usd = a.cost_usd + excluded.cost_usd"
                         + returning)
-                .setParameter("customers", arrayLiteral(slots.keySet().stream().map(Slot::customerId).toList()))
-                .setParameter("starts", arrayLiteral(slots.keySet().stream().map(Slot::start).toList()))
-                .setParameter("requests", arrayLiteral(slots.values().stream().map(t -> t.requests).toList()))
-                .setParameter("costs", arrayLiteral(slots.values().stream().map(t -> t.costUsd.toPlainString()).toList()));
+                .setParameter("customers", SqlArrays.literal(slots.keySet().stream().map(Slot::customerId).toList()))
+                .setParameter("starts", SqlArrays.literal(slots.keySet().stream().map(Slot::start).toList()))
+                .setParameter("requests", SqlArrays.literal(slots.values().stream().map(t -> t.requests).toList()))
+                .setParameter("costs", SqlArrays.literal(slots.values().stream().map(t -> t.costUsd.toPlainString()).toList()));
     }
 
     private static Instant instant(Object value) {
@@ -107,42 +107,6 @@ public class ActivityCounters {
             return timestamp.toInstant();
         }
         throw new IllegalStateException("a time of type " + value.getClass());
-    }
-
-    /** A PostgreSQL array literal ({@code {"a","b"}}), each element quoted. */
-    static String arrayLiteral(java.util.Collection<?> values) {
-        StringBuilder literal = new StringBuilder("{");
-        for (Object value : values) {
-            if (literal.length() > 1) {
-                literal.append(',');
-            }
-            literal.append('"').append(value.toString().replace("\\", "\\\\").replace("\"", "\\\""))
-                    .append('"');
-        }
-        return literal.append('}').toString();
-    }
-
-    /** Counts one call in its minute and its hour. */
-    public Minute count(String customerId, Instant occurredAt, BigDecimal cost) {
-        Instant minute = occurredAt.truncatedTo(ChronoUnit.MINUTES);
-        Object[] row = (Object[]) em.createNativeQuery("insert into minute_activity (customer_id, minute, requests,"
-                        + " cost_usd) values (:customer, :minute, 1, :cost) on conflict (customer_id, minute) do update"
-                        + " set requests = minute_activity.requests + 1,"
-                        + " cost_usd = minute_activity.cost_usd + excluded.cost_usd"
-                        + " returning requests, over_limit")
-                .setParameter("customer", customerId)
-                .setParameter("minute", minute)
-                .setParameter("cost", cost)
-                .getSingleResult();
-        em.createNativeQuery("insert into hourly_activity (customer_id, hour, requests, cost_usd)"
-                        + " values (:customer, :hour, 1, :cost) on conflict (customer_id, hour) do update"
-                        + " set requests = hourly_activity.requests + 1,"
-                        + " cost_usd = hourly_activity.cost_usd + excluded.cost_usd")
-                .setParameter("customer", customerId)
-                .setParameter("hour", occurredAt.truncatedTo(ChronoUnit.HOURS))
-                .setParameter("cost", cost)
-                .executeUpdate();
-        return new Minute(minute, ((Number) row[0]).longValue(), (Boolean) row[1]);
     }
 
     /** Marks a minute as over the limit; false when it was marked already. */

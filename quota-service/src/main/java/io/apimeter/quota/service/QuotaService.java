@@ -77,8 +77,8 @@ public class QuotaService {
      * order and under the customer's lock: each month's counters, minute and hour are changed once, from sums in
      * memory; thresholds and per-minute limits are judged from the totals before the batch, event by event in
      * order, so each alert fires once and for the event that crossed; unusual activity is judged after the
-     * customer's last event and, only when that is unusual, event by event to find the one that made it so; the status is published once when it changed. The platform's cost is touched once
-     * per month, last.
+     * customer's last event and, only when that is unusual, event by event to find the one that made it so; the
+     * status is published once when it changed. The platform's cost is touched once per month, last.
      */
     public int applyAll(List<UsageEvent> events) {
         Instant now = now();
@@ -184,7 +184,7 @@ public class QuotaService {
     private Map<String, CustomerState> lockCustomers(Set<String> customerIds, Instant now) {
         em.createNativeQuery("insert into customer_state (customer_id, updated_at) select c, :at"
                         + " from unnest(cast(:ids as text[])) as c order by c on conflict do nothing")
-                .setParameter("ids", ActivityCounters.arrayLiteral(customerIds))
+                .setParameter("ids", SqlArrays.literal(customerIds))
                 .setParameter("at", now)
                 .executeUpdate();
         Map<String, CustomerState> states = new HashMap<>();
@@ -215,16 +215,16 @@ public class QuotaService {
                         + " updated_at = excluded.updated_at"
                         + " returning customer_id, month, openai_tokens, elevenlabs_characters, smartflo_seconds,"
                         + " cost_usd, calls")
-                .setParameter("customers", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.customerId).toList()))
-                .setParameter("months", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.month).toList()))
-                .setParameter("tokens", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.openaiTokens).toList()))
-                .setParameter("characters", ActivityCounters.arrayLiteral(sums.stream()
+                .setParameter("customers", SqlArrays.literal(sums.stream().map(u -> u.customerId).toList()))
+                .setParameter("months", SqlArrays.literal(sums.stream().map(u -> u.month).toList()))
+                .setParameter("tokens", SqlArrays.literal(sums.stream().map(u -> u.openaiTokens).toList()))
+                .setParameter("characters", SqlArrays.literal(sums.stream()
                         .map(u -> u.elevenlabsCharacters).toList()))
-                .setParameter("seconds", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.smartfloSeconds)
+                .setParameter("seconds", SqlArrays.literal(sums.stream().map(u -> u.smartfloSeconds)
                         .toList()))
-                .setParameter("costs", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.costUsd.toPlainString())
+                .setParameter("costs", SqlArrays.literal(sums.stream().map(u -> u.costUsd.toPlainString())
                         .toList()))
-                .setParameter("calls", ActivityCounters.arrayLiteral(sums.stream().map(u -> u.calls).toList()))
+                .setParameter("calls", SqlArrays.literal(sums.stream().map(u -> u.calls).toList()))
                 .setParameter("at", now)
                 .getResultList();
         Map<MonthlyUsage.Key, MonthlyUsage> batch = new HashMap<>();
@@ -297,7 +297,7 @@ public class QuotaService {
         quota.enforcement = settings.enforcement().name();
         quota.updatedAt = now;
         em.flush();
-        MonthlyUsage usage = lockMonth(customerId, Months.of(now), false);
+        MonthlyUsage usage = lockMonth(customerId, Months.of(now));
         if (usage != null) {
             alerts.rearm(quota, usage, now);
             alerts.evaluate(quota, usage, now, null);
@@ -349,19 +349,8 @@ public class QuotaService {
         return em.find(CustomerState.class, customerId, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /**
-     * The month's counters, locked until the transaction ends. With {@code create} a missing row is created
-     * first; without, a month with no usage gives null.
-     */
-    private MonthlyUsage lockMonth(String customerId, YearMonth month, boolean create) {
-        if (create) {
-            em.createNativeQuery("insert into monthly_usage (customer_id, month, updated_at) values (:c, :m, :at)"
-                            + " on conflict do nothing")
-                    .setParameter("c", customerId)
-                    .setParameter("m", month.toString())
-                    .setParameter("at", now())
-                    .executeUpdate();
-        }
+    /** The month's counters, locked until the transaction ends; null for a month with no usage. */
+    private MonthlyUsage lockMonth(String customerId, YearMonth month) {
         return em.find(MonthlyUsage.class, new MonthlyUsage.Key(customerId, month.toString()),
                 LockModeType.PESSIMISTIC_WRITE);
     }

@@ -18,7 +18,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * UNUSUAL_ACTIVITY, evaluated on each call of a customer (the caller holds the customer's lock). The last
+ * UNUSUAL_ACTIVITY, evaluated on each batch of a customer's calls (the caller holds the customer's lock). The last
  * hour is the 60 UTC minutes ending with the call's minute (minute counts); the baseline is the whole hours
  * before the hour in which that window starts, over {@code baseline-days} days but never before the
  * customer's first call (hourly counts). Cheap checks come first: cooldown, history, the last hour's minimum.
@@ -41,12 +41,6 @@ public class UnusualActivity {
         this.outbox = outbox;
         this.config = config.unusual();
         this.rule = new UnusualActivityRule(this.config.factor(), this.config.minRequests(), this.config.minCostUsd());
-    }
-
-    /** Checks the customer's last hour after a call in {@code minute}; returns the alert fired, or null. */
-    public AlertEvent check(CustomerState state, Instant minute, Instant occurredAt, UUID causeEventId) {
-        return find(state, minute, occurredAt, BigDecimal.ZERO, 0)
-                .map(finding -> fire(state, minute, occurredAt, causeEventId, finding)).orElse(null);
     }
 
     /**
