@@ -118,7 +118,7 @@ public final class BatchConsumer<T> {
         this.handler = handler;
         String name = settings.name();
         this.applied = Counter.builder("apimeter.consumer.records").tag("consumer", name).tag("result", "applied")
-                .description("Records applied and committed").register(registry);
+                .description("Records applied: their transaction committed").register(registry);
         this.deadLettered = Counter.builder("apimeter.consumer.dead.letters").tag("consumer", name)
                 .description("Records that can never be processed, written to the dead-letter topic")
                 .register(registry);
@@ -263,7 +263,6 @@ public final class BatchConsumer<T> {
         if (!applyBatch(parsed)) {
             return false;
         }
-        applied.increment(parsed.size());
         return commit(all);
     }
 
@@ -275,6 +274,7 @@ public final class BatchConsumer<T> {
         List<T> values = parsed.stream().map(Parsed::value).toList();
         Outcome outcome = attempt(() -> handler.apply(values), parsed.size() > 1 ? 1 : settings.dataAttempts());
         if (outcome == Outcome.DONE) {
+            applied.increment(parsed.size());
             return true;
         }
         if (outcome == Outcome.STOPPED) {

@@ -159,6 +159,7 @@ class BatchConsumerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> committed() == 3);
         assertEquals(List.of("x", "y"), applied.stream().sorted().toList());
         assertEquals(3, attemptsOfTheBadOne.get(), "tried on its own as often as configured");
+        assertEquals(2.0, registry.get("apimeter.consumer.records").counter().count(), "the refused one is not applied");
         List<ConsumerRecord<String, String>> dead = client.read(DeadLetterHeaders.topicFor(topic), r -> true,
                 l -> !l.isEmpty(), Duration.ofSeconds(10));
         assertEquals(List.of("too long"), dead.stream().map(ConsumerRecord::value).toList());
