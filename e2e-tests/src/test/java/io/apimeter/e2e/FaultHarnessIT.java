@@ -102,7 +102,6 @@ class FaultHarnessIT {
     /** What went wrong with the faults themselves or the recovery from them: reported as mismatches. */
     private final List<String> problems = new ArrayList<>();
     private final List<ReceivedMail> mailsOfEarlierSmtp = new ArrayList<>();
-    private final Set<Integer> takenPorts = new HashSet<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final String run = UUID.randomUUID().toString().substring(0, 6);
@@ -139,11 +138,11 @@ class FaultHarnessIT {
                 }
             }
         }
-        kafkaPort = restartablePort();
+        kafkaPort = FreePorts.next();
         kafka = new PlatformProcess(root, "kafka", "io.apimeter.local.LocalKafka", List.of("--data",
                 work.resolve("kafka").toString(), "--port", String.valueOf(kafkaPort), "--controller-port",
-                String.valueOf(restartablePort())), logs);
-        postgresPort = restartablePort();
+                String.valueOf(FreePorts.next())), logs);
+        postgresPort = FreePorts.next();
         postgres = new PlatformProcess(root, "postgres", "io.apimeter.local.LocalPostgres", List.of("--data",
                 work.resolve("postgres").toString(), "--work", pgWork.toString(), "--port", String.valueOf(postgresPort),
                 "--databases", "recorder,aggregation,quota,alert"), logs);
@@ -152,7 +151,7 @@ class FaultHarnessIT {
         gatewayDatabase = EmbeddedPostgresServer.start(pgWork, work.resolve("gateway-postgres"), 0, false);
         String gatewayDb = gatewayDatabase.createDatabase("gateway");
         simulator = ProviderSimulator.start(SimulatorOptions.defaults());
-        smtp = ServiceEnvironment.startSmtp(restartablePort());
+        smtp = ServiceEnvironment.startSmtp(FreePorts.next());
         smtpPort = smtp.getSmtp().getPort();
         kafka.awaitReady(STARTUP);
         postgres.awaitReady(STARTUP);
@@ -164,14 +163,14 @@ class FaultHarnessIT {
         gateway.put("ELEVENLABS_BASE_URL", simulator.elevenLabsBaseUrl());
         gateway.put("SMARTFLO_BASE_URL", simulator.smartfloBaseUrl());
         Map<String, String> quota = ServiceEnvironment.service(common, consumerDb("quota"));
-        services.put("gateway", new ServiceProcess(root, "gateway-service", "harness-gateway", restartablePort(), gateway, logs));
-        services.put("recorder", new ServiceProcess(root, "usage-recorder-service", "harness-recorder", restartablePort(),
+        services.put("gateway", new ServiceProcess(root, "gateway-service", "harness-gateway", FreePorts.next(), gateway, logs));
+        services.put("recorder", new ServiceProcess(root, "usage-recorder-service", "harness-recorder", FreePorts.next(),
                 ServiceEnvironment.service(common, consumerDb("recorder")), logs));
         services.put("aggregation", new ServiceProcess(root, "aggregation-service", "harness-aggregation",
-                restartablePort(), ServiceEnvironment.service(common, consumerDb("aggregation")), logs));
-        services.put("quota-a", new ServiceProcess(root, "quota-service", "harness-quota-a", restartablePort(), quota, logs));
-        services.put("quota-b", new ServiceProcess(root, "quota-service", "harness-quota-b", restartablePort(), quota, logs));
-        services.put("alert", new ServiceProcess(root, "alert-service", "harness-alert", restartablePort(),
+                FreePorts.next(), ServiceEnvironment.service(common, consumerDb("aggregation")), logs));
+        services.put("quota-a", new ServiceProcess(root, "quota-service", "harness-quota-a", FreePorts.next(), quota, logs));
+        services.put("quota-b", new ServiceProcess(root, "quota-service", "harness-quota-b", FreePorts.next(), quota, logs));
+        services.put("alert", new ServiceProcess(root, "alert-service", "harness-alert", FreePorts.next(),
                 ServiceEnvironment.alert(common, consumerDb("alert"), smtpPort, ADMIN_EMAIL), logs));
         services.values().forEach(ServiceProcess::start);
         for (ServiceProcess service : services.values()) {
@@ -1158,26 +1157,6 @@ class FaultHarnessIT {
         } catch (IOException e) {
             return true;
         }
-    }
-
-    /**
-     * A free local port below Linux's ephemeral range (32768 and up), for a server that is stopped and started
-     * again on it: while it is down, no outgoing connection of another process can be given that port.
-     */
-    private int restartablePort() {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 500; attempt++) {
-            int port = 20_000 + random.nextInt(12_000);
-            if (!takenPorts.add(port)) {
-                continue;
-            }
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException e) {
-                // taken; try another
-            }
-        }
-        return FreePorts.next();
     }
 
     private void check(boolean condition, String otherwise) {
