@@ -13,5 +13,10 @@ public enum AlertType {
     /** A call used a model the price book has no price for. */
     UNPRICED_MODEL,
     /** A customer's recent activity is far above its own normal. */
-    UNUSUAL_ACTIVITY
+    UNUSUAL_ACTIVITY,
+    /**
+     * A Smartflo call placed through the gateway still has no billed record long after it was placed (neither
+     * Smartflo's webhook nor its call records API gave one): the call is not billed. Platform-wide, for the admins.
+     */
+    UNBILLED_CALL
 }

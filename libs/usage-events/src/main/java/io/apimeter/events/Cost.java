@@ -6,7 +6,8 @@ import java.math.BigDecimal;
 /**
  * The price of one call, computed once at the gateway.
  *
- * @param amount       USD, exact decimal, written as a JSON string; null when {@code unpriced}
+ * @param amount       USD, exact decimal, written as a JSON string; null when {@code unpriced}; negative only in an
+ *                     adjustment that takes cost back
  * @param currency     always {@code USD}
  * @param priceId      the price book entry used, null when unpriced
  * @param priceVersion version of that entry, null when unpriced
@@ -34,12 +35,12 @@ public record Cost(
         return amount == null ? BigDecimal.ZERO : amount;
     }
 
-    void validate() {
+    void validate(boolean mayBeNegative) {
         if (!unpriced && amount == null) {
             throw new EventFormatException("cost.amount is required unless cost.unpriced is true");
         }
-        if (amount != null && amount.signum() < 0) {
-            throw new EventFormatException("cost.amount must not be negative");
+        if (!mayBeNegative && amount != null && amount.signum() < 0) {
+            throw new EventFormatException("cost.amount must not be negative (only in an ADJUSTMENT)");
         }
     }
 }

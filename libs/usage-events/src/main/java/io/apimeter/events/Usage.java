@@ -1,7 +1,8 @@
 package io.apimeter.events;
 
 /**
- * Billed quantities of one call. Quantities a provider does not bill in are zero.
+ * Billed quantities of one call. Quantities a provider does not bill in are zero. Never negative, except in an
+ * adjustment ({@link UsageKind#ADJUSTMENT}), which carries the difference to the usage billed before.
  *
  * @param inputTokens       prompt tokens (OpenAI)
  * @param outputTokens      completion tokens (OpenAI)
@@ -31,10 +32,13 @@ public record Usage(
         return inputTokens + outputTokens;
     }
 
-    void validate() {
+    void validate(boolean mayBeNegative) {
+        if (mayBeNegative) {
+            return;
+        }
         if (inputTokens < 0 || outputTokens < 0 || cachedInputTokens < 0 || reasoningTokens < 0
                 || characters < 0 || callSeconds < 0) {
-            throw new EventFormatException("usage quantities must not be negative");
+            throw new EventFormatException("usage quantities must not be negative (only in an ADJUSTMENT)");
         }
     }
 }

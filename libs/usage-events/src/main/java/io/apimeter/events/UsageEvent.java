@@ -18,8 +18,10 @@ import java.util.UUID;
  * @param latencyMs   time from the start of the call to its end, in milliseconds
  * @param httpStatus  status returned to the client
  * @param outcome     how the call ended
- * @param usage       billed quantities
- * @param cost        price of the call
+ * @param usage       billed quantities; negative only in an {@link UsageKind#ADJUSTMENT}
+ * @param cost        price of the call; negative only in an {@link UsageKind#ADJUSTMENT}
+ * @param kind        what the event stands for; null (absent in the JSON) is {@link UsageKind#REQUEST}. Only
+ *                    requests count as calls and requests; reports and adjustments add quantities and cost only
  */
 public record UsageEvent(
         UUID eventId,
@@ -34,10 +36,32 @@ public record UsageEvent(
         int httpStatus,
         Outcome outcome,
         Usage usage,
-        Cost cost) {
+        Cost cost,
+        UsageKind kind) {
 
     /** CloudEvents type of this event. */
     public static final String TYPE = "apimeter.usage.v1";
+
+    /** A request through the gateway, as every event was before {@code kind} existed (it stays absent). */
+    public UsageEvent(UUID eventId, String customerId, String apiKeyId, Provider provider, String operation,
+                      String model, String pricedModel, Instant occurredAt, long latencyMs, int httpStatus,
+                      Outcome outcome, Usage usage, Cost cost) {
+        this(eventId, customerId, apiKeyId, provider, operation, model, pricedModel, occurredAt, latencyMs,
+                httpStatus, outcome, usage, cost, null);
+    }
+
+    /** What the event stands for: {@link UsageKind#REQUEST} when {@code kind} is absent. */
+    public UsageKind effectiveKind() {
+        return kind == null ? UsageKind.REQUEST : kind;
+    }
+
+    /**
+     * Whether the event counts as a call (in summaries) and as a request (requests per minute, unusual activity).
+     * Only requests do: a report or an adjustment of a call counted already adds its quantities and cost only.
+     */
+    public boolean countsAsCall() {
+        return effectiveKind() == UsageKind.REQUEST;
+    }
 
     /** The UTC calendar month this call is billed in. */
     public YearMonth billingMonth() {
@@ -57,8 +81,10 @@ public record UsageEvent(
         if (latencyMs < 0) {
             throw new EventFormatException("latencyMs must not be negative");
         }
-        usage.validate();
-        cost.validate();
+        // Only a correction may take usage back; a request or a report never bills less than nothing.
+        boolean mayBeNegative = effectiveKind() == UsageKind.ADJUSTMENT;
+        usage.validate(mayBeNegative);
+        cost.validate(mayBeNegative);
         return this;
     }
 

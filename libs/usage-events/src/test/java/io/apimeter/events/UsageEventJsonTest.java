@@ -1,6 +1,7 @@
 package io.apimeter.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,6 +84,58 @@ class UsageEventJsonTest {
     }
 
     @Test
+    void shouldReadAnEventWithoutKindAsARequestThatCountsAsACall() {
+        String json = EventJson.write(sample(BigDecimal.ONE));
+        assertFalse(json.contains("\"kind\""), "a request is written as before kind existed: " + json);
+        UsageEvent back = EventJson.readUsageEvent(json);
+        assertNull(back.kind());
+        assertEquals(UsageKind.REQUEST, back.effectiveKind());
+        assertTrue(back.countsAsCall());
+    }
+
+    @Test
+    void shouldCountAReportOrAnAdjustmentNeitherAsACallNorAsARequest() {
+        UsageEvent report = smartflo(UsageKind.REPORT, "call", 61, new BigDecimal("0.020333333333"));
+        UsageEvent back = EventJson.readUsageEvent(EventJson.write(report));
+        assertEquals(report, back);
+        assertEquals(UsageKind.REPORT, back.kind());
+        assertFalse(back.countsAsCall());
+        assertFalse(smartflo(UsageKind.ADJUSTMENT, "call.adjustment", 5, new BigDecimal("0.001")).countsAsCall());
+        assertTrue(smartflo(UsageKind.REQUEST, "click-to-call", 0, BigDecimal.ZERO).countsAsCall());
+    }
+
+    @Test
+    void shouldTakeUsageAndCostBackOnlyInAnAdjustment() {
+        UsageEvent adjustment = smartflo(UsageKind.ADJUSTMENT, "call.adjustment", -31,
+                new BigDecimal("-0.010333333333"));
+        UsageEvent back = EventJson.readUsageEvent(EventJson.write(adjustment));
+        assertEquals(-31, back.usage().callSeconds());
+        assertEquals(new BigDecimal("-0.010333333333"), back.cost().amount());
+        for (UsageKind kind : new UsageKind[] {UsageKind.REQUEST, UsageKind.REPORT}) {
+            String negativeSeconds = EventJson.write(smartflo(kind, "call", -31, BigDecimal.ZERO));
+            assertThrows(EventFormatException.class, () -> EventJson.readUsageEvent(negativeSeconds), kind.name());
+            String negativeCost = EventJson.write(smartflo(kind, "call", 0, new BigDecimal("-0.01")));
+            assertThrows(EventFormatException.class, () -> EventJson.readUsageEvent(negativeCost), kind.name());
+        }
+        String withoutKind = EventJson.write(smartflo(null, "call", -31, BigDecimal.ZERO));
+        assertThrows(EventFormatException.class, () -> EventJson.readUsageEvent(withoutKind));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownKind() {
+        String json = EventJson.write(smartflo(UsageKind.REPORT, "call", 1, BigDecimal.ZERO))
+                .replace("\"kind\":\"REPORT\"", "\"kind\":\"REFUND\"");
+        assertThrows(EventFormatException.class, () -> EventJson.readUsageEvent(json));
+    }
+
+    private static UsageEvent smartflo(UsageKind kind, String operation, long seconds, BigDecimal amount) {
+        return new UsageEvent(UUID.fromString("0b7a4c7e-52f4-3c3e-9a55-1d2c3b4a5f60"), "acme", "key-1",
+                Provider.SMARTFLO, operation, null, null, Instant.parse("2026-11-30T10:00:00Z"), 61000, 200,
+                Outcome.SUCCESS, new Usage(0, 0, 0, 0, 0, seconds, false), Cost.of(amount, "smartflo/default/1", 1),
+                kind);
+    }
+
+    @Test
     void shouldBillInTheUtcCalendarMonthOfTheStart() {
         assertEquals(YearMonth.of(2026, 11), sample(BigDecimal.ONE).billingMonth());
         assertEquals(Instant.parse("2026-12-01T00:00:00Z"), Months.end(YearMonth.of(2026, 11)));
@@ -100,6 +153,9 @@ class UsageEventJsonTest {
         Set<String> outcomes = new HashSet<>();
         schema.get("properties").get("outcome").get("enum").forEach(n -> outcomes.add(n.asText()));
         assertEquals(Arrays.stream(Outcome.values()).map(Enum::name).collect(java.util.stream.Collectors.toSet()), outcomes);
+        Set<String> kinds = new HashSet<>();
+        schema.get("properties").get("kind").get("enum").forEach(n -> kinds.add(n.asText()));
+        assertEquals(Arrays.stream(UsageKind.values()).map(Enum::name).collect(java.util.stream.Collectors.toSet()), kinds);
     }
 
     private static Set<String> names(Class<? extends Record> type) {
