@@ -31,10 +31,15 @@ final class Totals {
         return this;
     }
 
-    /** Adds one call; an unpriced call adds no cost (the gateway could not price it) and is counted instead. */
+    /**
+     * Adds one event; an unpriced call adds no cost (the gateway could not price it) and is counted instead. Only a
+     * request counts as a call (and an error, or an unpriced call): a call's later report or adjustment (its billed
+     * seconds, their correction, which may be negative) adds its quantities and cost only.
+     */
     Totals add(UsageEvent event) {
-        calls++;
-        errors += event.outcome().isError() ? 1 : 0;
+        boolean call = event.countsAsCall();
+        calls += call ? 1 : 0;
+        errors += call && event.outcome().isError() ? 1 : 0;
         inputTokens += event.usage().inputTokens();
         outputTokens += event.usage().outputTokens();
         cachedInputTokens += event.usage().cachedInputTokens();
@@ -42,7 +47,7 @@ final class Totals {
         characters += event.usage().characters();
         callSeconds += event.usage().callSeconds();
         costUsd = costUsd.add(event.cost().amountOrZero());
-        unpricedCalls += event.cost().unpriced() ? 1 : 0;
+        unpricedCalls += call && event.cost().unpriced() ? 1 : 0;
         return this;
     }
 
