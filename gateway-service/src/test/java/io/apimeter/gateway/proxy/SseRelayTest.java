@@ -32,6 +32,16 @@ class SseRelayTest {
         return out.toString();
     }
 
+    /** What the client gets right away of one chunk from the provider. */
+    private static String take(SseRelay relay, String chunk) {
+        Buffer ready = relay.take(Buffer.buffer(chunk.getBytes(StandardCharsets.UTF_8)));
+        return ready == null ? "" : ready.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String withLineEnding(String stream, String ending) {
+        return stream.replace("\n", ending);
+    }
+
     @Test
     void shouldPassEveryEventOnUnchangedAndReadTheUsageAndTheText() {
         SseRelay relay = new SseRelay(false);
@@ -102,5 +112,167 @@ class SseRelayTest {
         assertTrue(result.upstreamBroken());
         assertFalse(result.clientGone());
         assertEquals("", result.outputText());
+    }
+
+    @Test
+    void shouldPassACrlfStreamOnEventByEventAsItComes() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        String[] events = {withLineEnding(CHUNK_A, "\r\n"), withLineEnding(CHUNK_B, "\r\n"),
+                withLineEnding(USAGE, "\r\n"), withLineEnding(DONE, "\r\n")};
+        for (String event : events) {
+            assertEquals(event, take(relay, event), "each event goes on as soon as it has come");
+        }
+        assertNull(relay.rest());
+        SseRelay.Result result = relay.result(false, false);
+        assertEquals(12, result.reportedUsage().inputTokens());
+        assertEquals(5, result.reportedUsage().outputTokens());
+        assertEquals("Héllo world", result.outputText());
+    }
+
+    @Test
+    void shouldPassACrOnlyStreamOnEventByEventAndKeepTheUsageChunkFromAClientThatDidNotAsk() {
+        SseRelay relay = new SseRelay(true, "gpt-4o");
+        String a = withLineEnding(CHUNK_A, "\r");
+        assertEquals(a, take(relay, a));
+        String b = withLineEnding(CHUNK_B, "\r");
+        assertEquals(b, take(relay, b));
+        assertEquals("", take(relay, withLineEnding(USAGE, "\r")), "the usage chunk the client did not ask for");
+        String done = withLineEnding(DONE, "\r");
+        assertEquals(done, take(relay, done));
+        SseRelay.Result result = relay.result(false, false);
+        assertEquals(12, result.reportedUsage().inputTokens());
+        assertEquals("Héllo world", result.outputText());
+    }
+
+    @Test
+    void shouldTakeACrEndingOneChunkAndALfStartingTheNextAsOneLineEnding() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        // One event whose JSON spans two data lines, cut between the \r and the \n of the first line's end.
+        String first = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\r";
+        String second = "\ndata: \"usage\":null}\r\n\r\n";
+        assertEquals("", take(relay, first), "the event is not over before its blank line");
+        assertEquals(first + second, take(relay, second));
+        assertEquals("Hi", relay.result(false, false).outputText(), "both data lines were read as one payload");
+    }
+
+    @Test
+    void shouldKeepTheLfOfAUsageChunkThatEndedOnACrInTheChunkBeforeFromTheClientToo() {
+        SseRelay relay = new SseRelay(true, "gpt-4o");
+        String a = withLineEnding(CHUNK_A, "\r\n");
+        String usage = withLineEnding(USAGE, "\r\n");
+        String done = withLineEnding(DONE, "\r\n");
+        // The usage chunk ends "\r\n\r" | "\n": its last \n comes with [DONE].
+        String out = take(relay, a + usage.substring(0, usage.length() - 1)) + take(relay, "\n" + done);
+        assertEquals(a + done, out, "the client gets the provider's bytes less the whole usage chunk");
+        assertEquals(5, relay.result(false, false).reportedUsage().outputTokens());
+    }
+
+    @Test
+    void shouldPassOnTheLfOfAnEventThatEndedOnACrInTheChunkBefore() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        String a = withLineEnding(CHUNK_A, "\r\n");
+        String b = withLineEnding(CHUNK_B, "\r\n");
+        assertEquals(a.substring(0, a.length() - 1), take(relay, a.substring(0, a.length() - 1)),
+                "the event is over at its blank line's \\r");
+        assertEquals("\n" + b, take(relay, "\n" + b));
+        assertEquals("Héllo world", relay.result(false, false).outputText());
+    }
+
+    @Test
+    void shouldReadTheUsageOfAnIncompleteResponse() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        String stream = "event: response.output_text.delta\r\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"Once\"}\r\n\r\n"
+                + "event: response.incomplete\r\ndata: {\"type\":\"response.incomplete\",\"response\":{\"id\":\"r1\","
+                + "\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"},"
+                + "\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Once\"}]}],"
+                + "\"usage\":{\"input_tokens\":20,\"output_tokens\":64,\"output_tokens_details\":{\"reasoning_tokens\":60}}}}\r\n\r\n";
+        assertEquals(stream, relay(relay, stream));
+        SseRelay.Result result = relay.result(false, false);
+        assertEquals(20, result.reportedUsage().inputTokens());
+        assertEquals(64, result.reportedUsage().outputTokens());
+        assertEquals(60, result.reportedUsage().reasoningTokens());
+    }
+
+    @Test
+    void shouldReadTheUsageOfAFailedResponse() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        String stream = "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"id\":\"r1\","
+                + "\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"The model failed\"},"
+                + "\"usage\":{\"input_tokens\":11,\"output_tokens\":3}}}\n\n";
+        assertEquals(stream, relay(relay, stream));
+        assertEquals(11, relay.result(false, false).reportedUsage().inputTokens());
+        assertEquals(3, relay.result(false, false).reportedUsage().outputTokens());
+    }
+
+    @Test
+    void shouldEstimateAFailedResponseThatReportsNoUsage() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        String stream = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"Hello there\"}\n\n"
+                + "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"id\":\"r1\","
+                + "\"status\":\"failed\",\"usage\":null}}\n\n";
+        assertEquals(stream, relay(relay, stream));
+        SseRelay.Result result = relay.result(false, false);
+        assertNull(result.reportedUsage(), "no usage reported: not billed as zero");
+        assertEquals(TokenEstimator.count("gpt-4o", "Hello there"), result.estimatedOutputTokens());
+    }
+
+    @Test
+    void shouldReadALastEventThatHasNoBlankLineAfterIt() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        String last = "data: {\"choices\":[{\"delta\":{\"content\":\" again\"}}],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":3}}";
+        assertEquals(CHUNK_A + last, relay(relay, CHUNK_A, last));
+        SseRelay.Result result = relay.result(false, false);
+        assertEquals(3, result.reportedUsage().outputTokens());
+        assertEquals("Héllo again", result.outputText());
+    }
+
+    @Test
+    void shouldKeepALastUsageChunkWithoutBlankLineFromAClientThatDidNotAsk() {
+        SseRelay relay = new SseRelay(true, "gpt-4o");
+        String usage = USAGE.substring(0, USAGE.length() - 2);
+        assertEquals(CHUNK_A, relay(relay, CHUNK_A, usage));
+        assertEquals(12, relay.result(false, false).reportedUsage().inputTokens());
+    }
+
+    @Test
+    void shouldPassOnAnEventBeyondTheCapAsItComesWithoutKeepingItAndReadTheEventsAfterIt() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        String huge = "data: {\"choices\":[{\"delta\":{\"content\":\"" + "x".repeat(3 * SseRelay.MAX_PENDING_BYTES)
+                + "\"}}],\"usage\":null}\n\n";
+        byte[] stream = (CHUNK_A + huge + CHUNK_B + USAGE + DONE).getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder();
+        long in = 0;
+        for (int at = 0; at < stream.length; at += 16 * 1024) {
+            int length = Math.min(16 * 1024, stream.length - at);
+            Buffer ready = relay.take(Buffer.buffer().appendBytes(stream, at, length));
+            in += length;
+            if (ready != null) {
+                out.append(ready.toString(StandardCharsets.UTF_8));
+            }
+            assertTrue(in - out.length() <= SseRelay.MAX_PENDING_BYTES,
+                    "at most the cap is held back: " + (in - out.length()) + " bytes after " + in);
+        }
+        assertNull(relay.rest());
+        assertEquals(new String(stream, StandardCharsets.UTF_8), out.toString(), "every byte reached the client");
+        SseRelay.Result result = relay.result(false, false);
+        assertEquals(5, result.reportedUsage().outputTokens(), "the usage after the oversized event was read");
+        assertEquals("Héllo world", result.outputText(), "the oversized event was not read");
+    }
+
+    @Test
+    void shouldCountTheTokensOfALongAnswerAsItStreamsWithoutKeepingItsText() {
+        SseRelay relay = new SseRelay(false, "gpt-4o");
+        StringBuilder whole = new StringBuilder();
+        for (int i = 0; i < 5_000; i++) {
+            String piece = (i % 7 == 0 ? "\n" : " ") + "word" + i + (i % 3 == 0 ? "," : "");
+            whole.append(piece);
+            String chunk = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + piece.replace("\n", "\\n")
+                    + "\"}}],\"usage\":null}\n\n";
+            assertEquals(chunk, take(relay, chunk));
+        }
+        SseRelay.Result result = relay.result(true, false);
+        assertTrue(result.outputText().length() <= TokenEstimator.Tally.KEEP_CHARS,
+                "kept " + result.outputText().length() + " characters of " + whole.length());
+        assertEquals(TokenEstimator.count("gpt-4o", whole.toString()), result.estimatedOutputTokens());
     }
 }
