@@ -84,6 +84,26 @@ public interface GatewayConfig {
         Optional<String> previousMasterKeys();
     }
 
+    /** How BLOCK limits hold between quota statuses (see UsageLedger). */
+    QuotaHold quota();
+
+    interface QuotaHold {
+        /**
+         * The output tokens an OpenAI call is taken to use at most when it names no {@code max_tokens},
+         * {@code max_completion_tokens} or {@code max_output_tokens}: part of the worst case a call reserves
+         * against a BLOCK token or cost limit.
+         */
+        @WithDefault("4096")
+        long defaultMaxOutputTokens();
+
+        /**
+         * How long at most this replica counts a metered call itself while no quota status names it as counted
+         * (quota-service far behind or away); after that it relies on the statuses alone.
+         */
+        @WithDefault("10m")
+        Duration unconfirmedFor();
+    }
+
     interface ApiKeys {
         /** Secret for the keyed hash (HMAC-SHA256) under which platform API keys are stored. Required. */
         String pepper();
@@ -91,6 +111,21 @@ public interface GatewayConfig {
         /** How long a looked-up key stays cached; a revoked key stops working within this time. */
         @WithDefault("1s")
         Duration cacheTtl();
+
+        /** Most keys (and, separately, provider credentials) held in memory; the least used go first. */
+        @WithDefault("100000")
+        long cacheMaxSize();
+
+        /** Most unknown or revoked keys remembered as such (for the cache time), apart from the known ones. */
+        @WithDefault("10000")
+        long unknownCacheMaxSize();
+
+        /**
+         * How long a key or credential last read is still used while the database cannot be read: the gateway
+         * serves through a database outage up to this long.
+         */
+        @WithDefault("24h")
+        Duration staleFor();
 
         /** How often at most a key's last-used time is written. */
         @WithDefault("60s")

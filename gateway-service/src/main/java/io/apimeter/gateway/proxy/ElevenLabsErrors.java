@@ -44,6 +44,20 @@ final class ElevenLabsErrors implements ProviderErrors {
         return error(502, "upstream_unavailable", "ElevenLabs could not be reached. Try again.");
     }
 
+    public Response badRequest(String message) {
+        return error(400, "invalid_request", message);
+    }
+
+    public Response unavailable(long retryAfterSeconds) {
+        return Response.fromResponse(error(503, "service_unavailable",
+                "The gateway cannot authorise calls right now. Try again shortly."))
+                .header("Retry-After", retryAfterSeconds).build();
+    }
+
+    public Response internalError() {
+        return error(500, "internal_error", "The gateway failed to handle this request.");
+    }
+
     static Response error(int status, String code, String message) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode detail = body.putObject("detail");

@@ -61,8 +61,9 @@ public class ElevenLabsProxy {
         String model = JsonFields.text(fields, "model_id");
         String requested = JsonFields.text(fields, "text");
         String text = requested == null ? "" : requested;
-        ProviderCalls.Admission admission = calls.admit(authorized, Provider.ELEVENLABS, "text-to-speech", model,
-                ElevenLabsErrors.FORMAT);
+        ProviderCalls.Admission admission = calls.admit(context, authorized, Provider.ELEVENLABS, "text-to-speech",
+                model, ElevenLabsErrors.FORMAT,
+                () -> new Usage(0, 0, 0, 0, text.codePointCount(0, text.length()), 0, true));
         if (admission.refusal() != null) {
             ProviderCalls.reply(client, admission.refusal());
             return;

@@ -43,6 +43,19 @@ public final class OpenAiErrors {
         public Response unreachable() {
             return OpenAiErrors.unreachable();
         }
+
+        public Response badRequest(String message) {
+            return error(400, message, "invalid_request_error", null);
+        }
+
+        public Response unavailable(long retryAfterSeconds) {
+            return Response.fromResponse(error(503, "The gateway cannot authorise calls right now. Try again shortly.",
+                    "server_error", "gateway_unavailable")).header("Retry-After", retryAfterSeconds).build();
+        }
+
+        public Response internalError() {
+            return error(500, "The gateway failed to handle this request.", "server_error", "gateway_error");
+        }
     };
 
     public static Response missingKey() {

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,7 +25,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class OpenAiProxy {
-    private static final Set<String> REQUEST_FIELDS = Set.of("model", "stream");
+    private static final Set<String> REQUEST_FIELDS = Set.of("model", "stream", "max_tokens",
+            "max_completion_tokens", "max_output_tokens");
     private static final Set<String> ANSWER_FIELDS = Set.of("usage");
 
     private final ProviderCalls calls;
@@ -32,7 +34,10 @@ public class OpenAiProxy {
     private final CallMeter meter;
     private final GatewayConfig.Upstream openai;
 
+    private final long defaultMaxOutputTokens;
+
     public OpenAiProxy(ProviderCalls calls, UpstreamClient upstream, CallMeter meter, GatewayConfig config) {
+        this.defaultMaxOutputTokens = config.quota().defaultMaxOutputTokens();
         this.calls = calls;
         this.upstream = upstream;
         this.meter = meter;
@@ -55,8 +60,8 @@ public class OpenAiProxy {
         byte[] bytes = body.getBytes();
         Map<String, JsonNode> fields = JsonFields.read(bytes, REQUEST_FIELDS);
         String model = JsonFields.text(fields, "model");
-        ProviderCalls.Admission admission = calls.admit(authorized, Provider.OPENAI, operation, model,
-                OpenAiErrors.FORMAT);
+        ProviderCalls.Admission admission = calls.admit(context, authorized, Provider.OPENAI, operation, model,
+                OpenAiErrors.FORMAT, () -> worstCase(operation, model, bytes, fields));
         if (admission.refusal() != null) {
             ProviderCalls.reply(client, admission.refusal());
             return;
@@ -89,6 +94,28 @@ public class OpenAiProxy {
                 ProviderCalls.passBack(client, status, answer.response().headers(), whole);
             });
         });
+    }
+
+    /**
+     * The most a call can use: its input counted with the model's tokenizer, and the output it asks for at most
+     * ({@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens}; embeddings have none), or
+     * the configured default when it does not say. Read only for a customer with a BLOCK token or cost limit.
+     */
+    private Usage worstCase(String operation, String model, byte[] bytes, Map<String, JsonNode> fields) {
+        JsonNode request = ProviderCalls.json(bytes);
+        long input = request == null ? 0 : TokenEstimator.count(model, TokenEstimator.inputText(request));
+        long output = 0;
+        if (!"embeddings".equals(operation)) {
+            output = defaultMaxOutputTokens;
+            for (String field : List.of("max_completion_tokens", "max_tokens", "max_output_tokens")) {
+                JsonNode asked = fields.get(field);
+                if (asked != null && asked.canConvertToLong() && asked.asLong() >= 0) {
+                    output = asked.asLong();
+                    break;
+                }
+            }
+        }
+        return new Usage(input, output, 0, 0, 0, 0, true);
     }
 
     /**

@@ -6,6 +6,13 @@ import io.apimeter.events.Usage;
 import io.apimeter.gateway.service.CallAdmission;
 import io.apimeter.gateway.service.CallMeter;
 import io.apimeter.gateway.service.CallerDirectory;
+import io.apimeter.gateway.service.DirectoryUnavailable;
+import io.apimeter.gateway.service.PriceBook;
+import io.apimeter.gateway.service.UsageLedger;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.util.function.Supplier;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -28,14 +35,30 @@ import org.jboss.logging.Logger;
 public class ProviderCalls {
     private static final Logger LOG = Logger.getLogger(ProviderCalls.class);
 
+    /** The longest model name (and other client-chosen text) the gateway meters; a longer one is refused. */
+    static final int MAX_MODEL_LENGTH = 256;
+    /** Where a route keeps its call once started, for the route's failure handler. */
+    static final String CALL = "apimeter.call";
+
     private final CallerDirectory directory;
     private final CallMeter meter;
     private final CallAdmission admission;
+    private final PriceBook priceBook;
+    private final Counter unauthorisable;
+    private final Counter failedInGateway;
 
-    public ProviderCalls(CallerDirectory directory, CallMeter meter, CallAdmission admission) {
+    public ProviderCalls(CallerDirectory directory, CallMeter meter, CallAdmission admission, PriceBook priceBook,
+                         MeterRegistry registry) {
         this.directory = directory;
         this.meter = meter;
         this.admission = admission;
+        this.priceBook = priceBook;
+        this.unauthorisable = Counter.builder("apimeter.gateway.unauthorisable.calls")
+                .description("Calls answered 503: the database could not be read and the key was not in memory")
+                .register(registry);
+        this.failedInGateway = Counter.builder("apimeter.gateway.failed.calls")
+                .description("Calls the gateway itself failed on (answered 500 in the provider's format)")
+                .register(registry);
     }
 
     /** A client app that may call a provider: who it is and the customer's own key for that provider. */
@@ -76,7 +99,13 @@ public class ProviderCalls {
                         Consumer<Authorized> then) {
         authorize(presentedKey, provider, errors).onComplete(authorizing -> {
             if (authorizing.failed()) {
-                context.fail(authorizing.cause());
+                if (authorizing.cause() instanceof DirectoryUnavailable unavailable) {
+                    unauthorisable.increment();
+                    LOG.warnf("%s call refused with 503: %s", provider, unavailable.getMessage());
+                    reply(context.response(), errors.unavailable(1));
+                } else {
+                    context.fail(authorizing.cause());
+                }
                 return;
             }
             Authorization authorization = authorizing.result();
@@ -121,13 +150,24 @@ public class ProviderCalls {
      * or over its rate limit gets 429 in the provider's format with {@code Retry-After}, and the refused call is
      * metered as {@code REJECTED}.
      */
-    Admission admit(Authorized authorized, Provider provider, String operation, String model, ProviderErrors errors) {
-        CallMeter.Call call = start(authorized, provider, operation, model);
-        Optional<CallAdmission.Rejection> rejection = admission.check(authorized.caller().customerId(), provider);
-        if (rejection.isEmpty()) {
+    Admission admit(RoutingContext context, Authorized authorized, Provider provider, String operation, String model,
+                    ProviderErrors errors, Supplier<Usage> worstCase) {
+        if (model != null && model.length() > MAX_MODEL_LENGTH) {
+            return new Admission(null, errors.badRequest("The model name is longer than " + MAX_MODEL_LENGTH
+                    + " characters."));
+        }
+        Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long startedNanos = System.nanoTime();
+        CallAdmission.Decision decision = admission.admit(authorized.caller().customerId(), provider,
+                () -> demand(provider, model, startedAt, worstCase.get()));
+        // Microseconds, as every service stores times: an instant read back from a database equals the event's.
+        CallMeter.Call call = new CallMeter.Call(authorized.caller(), provider, operation, model, startedAt,
+                startedNanos, decision.reservation());
+        if (decision.rejection() == null) {
+            context.put(CALL, call);
             return new Admission(call, null);
         }
-        CallAdmission.Rejection refused = rejection.get();
+        CallAdmission.Rejection refused = decision.rejection();
         meter.reject(call, 429);
         Response answer = refused.reason().isRateLimit()
                 ? errors.rateLimited(refused.message(), refused.retryAfterSeconds())
@@ -135,10 +175,46 @@ public class ProviderCalls {
         return new Admission(null, answer);
     }
 
-    CallMeter.Call start(Authorized authorized, Provider provider, String operation, String model) {
-        // Microseconds, as every service stores times: an instant read back from a database equals the event's.
-        return new CallMeter.Call(authorized.caller(), provider, operation, model,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), System.nanoTime());
+    /** A call's worst case in the units of the monthly limits, priced as it would be metered. */
+    private BigDecimal[] demand(Provider provider, String model, Instant at, Usage worstCase) {
+        BigDecimal cost = priceBook.price(provider, model, at, worstCase).cost().amount();
+        return UsageLedger.amounts(worstCase, cost);
+    }
+
+    /**
+     * The route's failure handler: a call that failed in the gateway itself is metered (if it started and was
+     * not metered yet: nothing it used is known, status 500) and answered in the provider's format, never with a
+     * page; an answer already under way is cut off.
+     */
+    void failed(RoutingContext context, ProviderErrors errors) {
+        CallMeter.Call call = context.get(CALL);
+        Throwable failure = context.failure();
+        if (call != null && !call.isMetered()) {
+            meter.record(call, 500, Outcome.PROVIDER_ERROR, Usage.NONE);
+        }
+        if (call != null && call.reservation() != null) {
+            call.reservation().release();
+        }
+        failedInGateway.increment();
+        if (failure != null) {
+            LOG.errorf(failure, "%s call failed in the gateway", call == null ? "provider" : call.provider());
+        }
+        HttpServerResponse client = context.response();
+        if (client.headWritten()) {
+            client.reset();
+            return;
+        }
+        if (failure instanceof DirectoryUnavailable) {
+            reply(client, errors.unavailable(1));
+            return;
+        }
+        int status = context.statusCode();
+        if (status >= 400 && status < 500) {
+            String message = status == 413 ? "The request body is too large." : "The request could not be read.";
+            reply(client, Response.fromResponse(errors.badRequest(message)).status(status).build());
+            return;
+        }
+        reply(client, errors.internalError());
     }
 
     /**

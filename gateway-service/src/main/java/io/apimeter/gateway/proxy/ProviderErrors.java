@@ -22,4 +22,16 @@ interface ProviderErrors {
     Response timeout();
 
     Response unreachable();
+
+    /** 400: the request cannot be taken as sent (for example a field longer than the gateway meters). */
+    Response badRequest(String message);
+
+    /**
+     * 503 with {@code Retry-After}: the gateway cannot authorise the call now (its database cannot be read and
+     * nothing about the key is in memory). Nothing was sent to the provider; the client may try again.
+     */
+    Response unavailable(long retryAfterSeconds);
+
+    /** 500: the gateway failed on this call; still in the provider's format, never a page. */
+    Response internalError();
 }

@@ -26,28 +26,37 @@ public class ProxyRoutes {
     private final OpenAiProxy openai;
     private final ElevenLabsProxy elevenlabs;
     private final SmartfloProxy smartflo;
+    private final ProviderCalls calls;
     private final long maxBodyBytes;
 
-    public ProxyRoutes(OpenAiProxy openai, ElevenLabsProxy elevenlabs, SmartfloProxy smartflo,
+    public ProxyRoutes(OpenAiProxy openai, ElevenLabsProxy elevenlabs, SmartfloProxy smartflo, ProviderCalls calls,
                        @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         this.openai = openai;
+        this.calls = calls;
         this.elevenlabs = elevenlabs;
         this.smartflo = smartflo;
         this.maxBodyBytes = maxBodySize.asLongValue();
     }
 
     void routes(@Observes Router router) {
-        route(router, "/openai/v1/chat/completions", context -> openai.forward(context, "chat.completions", "/chat/completions"));
-        route(router, "/openai/v1/responses", context -> openai.forward(context, "responses", "/responses"));
-        route(router, "/openai/v1/embeddings", context -> openai.forward(context, "embeddings", "/embeddings"));
-        route(router, "/openai/v1/completions", context -> openai.forward(context, "completions", "/completions"));
-        route(router, "/elevenlabs/v1/text-to-speech/:voiceId", context -> elevenlabs.speech(context, ""));
-        route(router, "/elevenlabs/v1/text-to-speech/:voiceId/stream", context -> elevenlabs.speech(context, "/stream"));
-        route(router, "/smartflo/v1/click_to_call", smartflo::clickToCall);
+        ProviderErrors openaiErrors = OpenAiErrors.FORMAT;
+        route(router, "/openai/v1/chat/completions", openaiErrors,
+                context -> openai.forward(context, "chat.completions", "/chat/completions"));
+        route(router, "/openai/v1/responses", openaiErrors, context -> openai.forward(context, "responses", "/responses"));
+        route(router, "/openai/v1/embeddings", openaiErrors,
+                context -> openai.forward(context, "embeddings", "/embeddings"));
+        route(router, "/openai/v1/completions", openaiErrors,
+                context -> openai.forward(context, "completions", "/completions"));
+        route(router, "/elevenlabs/v1/text-to-speech/:voiceId", ElevenLabsErrors.FORMAT,
+                context -> elevenlabs.speech(context, ""));
+        route(router, "/elevenlabs/v1/text-to-speech/:voiceId/stream", ElevenLabsErrors.FORMAT,
+                context -> elevenlabs.speech(context, "/stream"));
+        route(router, "/smartflo/v1/click_to_call", SmartfloErrors.FORMAT, smartflo::clickToCall);
     }
 
-    private void route(Router router, String path, Handler<RoutingContext> handler) {
+    private void route(Router router, String path, ProviderErrors errors, Handler<RoutingContext> handler) {
         router.post(path)
+                .failureHandler(context -> calls.failed(context, errors))
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(context -> {
                     try {

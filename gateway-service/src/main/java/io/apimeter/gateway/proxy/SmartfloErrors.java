@@ -41,6 +41,19 @@ final class SmartfloErrors implements ProviderErrors {
         return error(502, "Smartflo could not be reached. Try again.");
     }
 
+    public Response badRequest(String message) {
+        return error(400, message);
+    }
+
+    public Response unavailable(long retryAfterSeconds) {
+        return Response.fromResponse(error(503, "The gateway cannot authorise calls right now. Try again shortly."))
+                .header("Retry-After", retryAfterSeconds).build();
+    }
+
+    public Response internalError() {
+        return error(500, "The gateway failed to handle this request.");
+    }
+
     static Response error(int status, String message) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("success", false);

@@ -51,8 +51,8 @@ public class SmartfloProxy {
 
     private void forward(RoutingContext context, ProviderCalls.Authorized authorized, Buffer body) {
         HttpServerResponse client = context.response();
-        ProviderCalls.Admission admission = calls.admit(authorized, Provider.SMARTFLO, "click-to-call", null,
-                SmartfloErrors.FORMAT);
+        ProviderCalls.Admission admission = calls.admit(context, authorized, Provider.SMARTFLO, "click-to-call", null,
+                SmartfloErrors.FORMAT, () -> Usage.NONE);
         if (admission.refusal() != null) {
             ProviderCalls.reply(client, admission.refusal());
             return;

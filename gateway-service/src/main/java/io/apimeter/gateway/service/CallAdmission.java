@@ -20,6 +20,7 @@ import java.time.YearMonth;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides, from memory only, whether a customer's call may go to the provider, before it is sent:
@@ -68,54 +69,111 @@ public class CallAdmission {
     public record Rejection(Reason reason, String message, long retryAfterSeconds) {
     }
 
+    /** Either a refusal, or the call may go on, with what it reserved against BLOCK limits (may be null). */
+    public record Decision(Rejection rejection, UsageLedger.Reservation reservation) {
+        static final Decision ADMITTED = new Decision(null, null);
+    }
+
     private final QuotaStatuses statuses;
     private final RequestRateLimiter limiter;
+    private final UsageLedger ledger;
+    private final int replicas;
     private final Clock clock;
     private final MeterRegistry registry;
 
     @Inject
-    public CallAdmission(QuotaStatuses statuses, GatewayConfig config, MeterRegistry registry) {
-        this(statuses, new RequestRateLimiter(config.replicas(), Clock.systemUTC()), Clock.systemUTC(), registry);
+    public CallAdmission(QuotaStatuses statuses, UsageLedger ledger, GatewayConfig config, MeterRegistry registry) {
+        this(statuses, new RequestRateLimiter(config.replicas(), Clock.systemUTC()), ledger,
+                Math.max(1, config.replicas()), Clock.systemUTC(), registry);
     }
 
-    CallAdmission(QuotaStatuses statuses, RequestRateLimiter limiter, Clock clock, MeterRegistry registry) {
+    CallAdmission(QuotaStatuses statuses, RequestRateLimiter limiter, UsageLedger ledger, int replicas, Clock clock,
+                  MeterRegistry registry) {
         this.statuses = statuses;
         this.limiter = limiter;
+        this.ledger = ledger;
+        this.replicas = replicas;
         this.clock = clock;
         this.registry = registry;
     }
 
-    /** Empty when the call may go on; otherwise why not. A refused call is counted in the metrics. */
+    /** Empty when the call may go on; otherwise why not. Reserves nothing. */
     public Optional<Rejection> check(String customerId, Provider provider) {
-        QuotaStatus status = statuses.get(customerId);
-        if (status == null) {
-            return Optional.empty();
-        }
-        Rejection rejection = decide(status, customerId, provider);
-        if (rejection == null) {
-            return Optional.empty();
-        }
-        Counter.builder("apimeter.gateway.rejected.calls").tag("reason", rejection.reason().tag())
-                .tag("provider", provider.name())
-                .description("Calls the gateway refused without calling the provider, by reason").register(registry)
-                .increment();
-        return Optional.of(rejection);
+        return Optional.ofNullable(admit(customerId, provider, null).rejection());
     }
 
-    private Rejection decide(QuotaStatus status, String customerId, Provider provider) {
+    /**
+     * Decides whether a call may go on. Against a monthly limit in BLOCK mode, the call reserves its worst case
+     * ({@code demand}, in the units of {@link UsageLedger#MONTHLY}, computed only when such a limit applies;
+     * null: reserve nothing): refused when the status says the limit is reached, or when this replica's calls
+     * under way and not yet counted by quota-service plus this one would go beyond this replica's share of what
+     * is left. A refused call is counted in the metrics.
+     */
+    public Decision admit(String customerId, Provider provider, Supplier<BigDecimal[]> demand) {
+        QuotaStatus status = statuses.get(customerId);
+        if (status == null) {
+            return Decision.ADMITTED;
+        }
+        Decision decision = decide(status, customerId, provider, demand);
+        if (decision.rejection() != null) {
+            Counter.builder("apimeter.gateway.rejected.calls").tag("reason", decision.rejection().reason().tag())
+                    .tag("provider", provider.name())
+                    .description("Calls the gateway refused without calling the provider, by reason")
+                    .register(registry).increment();
+        }
+        return decision;
+    }
+
+    private Decision decide(QuotaStatus status, String customerId, Provider provider, Supplier<BigDecimal[]> demand) {
         Instant now = clock.instant();
         List<QuotaStatus.Dimension> dimensions = status.dimensions() == null ? List.of() : status.dimensions();
         YearMonth month = Months.of(now);
+        UsageLedger.Reservation reservation = null;
         if (status.isFor(monthText(month))) {
             QuotaStatus.Dimension exhausted = exhausted(dimensions, own(provider));
             if (exhausted == null) {
                 exhausted = exhausted(dimensions, QuotaDimension.TOTAL_COST_USD);
             }
             if (exhausted != null) {
-                return new Rejection(Reason.QUOTA_EXCEEDED, quotaMessage(exhausted, month),
-                        secondsUntil(now, Months.end(month)));
+                return refuse(new Rejection(Reason.QUOTA_EXCEEDED, quotaMessage(exhausted, month),
+                        secondsUntil(now, Months.end(month))));
+            }
+            UsageLedger.Limit[] limits = demand == null ? null : blocking(dimensions, own(provider));
+            if (limits != null && limits.length > 0) {
+                UsageLedger.Reserved reserved = ledger.reserve(customerId, status.month(), limits, demand.get(),
+                        replicas);
+                if (reserved.crossed() != null) {
+                    return refuse(new Rejection(Reason.QUOTA_EXCEEDED, reserveMessage(reserved.crossed(), month),
+                            secondsUntil(now, Months.end(month))));
+                }
+                reservation = reserved.reservation();
             }
         }
+        Rejection rate = rateLimit(status, customerId, dimensions, now);
+        if (rate != null) {
+            if (reservation != null) {
+                reservation.release();
+            }
+            return refuse(rate);
+        }
+        return new Decision(null, reservation);
+    }
+
+    private static Decision refuse(Rejection rejection) {
+        return new Decision(rejection, null);
+    }
+
+    /** The dimensions that limit this provider's calls in BLOCK mode: its own, and total cost. */
+    private static UsageLedger.Limit[] blocking(List<QuotaStatus.Dimension> dimensions, QuotaDimension own) {
+        return dimensions.stream()
+                .filter(d -> (d.dimension() == own || d.dimension() == QuotaDimension.TOTAL_COST_USD)
+                        && BLOCK.equals(d.enforcement()) && d.limit() != null && d.used() != null)
+                .map(d -> new UsageLedger.Limit(d.dimension(), d.used(), d.limit()))
+                .toArray(UsageLedger.Limit[]::new);
+    }
+
+    private Rejection rateLimit(QuotaStatus status, String customerId, List<QuotaStatus.Dimension> dimensions,
+                                Instant now) {
         QuotaStatus.Dimension rate = dimensions.stream()
                 .filter(d -> d.dimension() == QuotaDimension.REQUESTS_PER_MINUTE && BLOCK.equals(d.enforcement())
                         && d.limit() != null)
@@ -186,6 +244,20 @@ public class CallAdmission {
         String limit = d.limit() == null ? "" : " of " + (cost ? "$" + money(d.limit()) : quantity(d.limit()));
         return "Monthly " + what + limit + (cost ? " for all providers" : "") + " reached for " + month
                 + "; ask your administrator to raise it.";
+    }
+
+    private static String reserveMessage(UsageLedger.Limit crossed, YearMonth month) {
+        boolean cost = crossed.dimension() == QuotaDimension.TOTAL_COST_USD;
+        String what = switch (crossed.dimension()) {
+            case OPENAI_TOKENS -> "OpenAI token limit";
+            case ELEVENLABS_CHARACTERS -> "ElevenLabs character limit";
+            case SMARTFLO_MINUTES -> "Smartflo call minute limit";
+            default -> "cost limit";
+        };
+        String limit = " of " + (cost ? "$" + money(crossed.limit()) : quantity(crossed.limit()));
+        return "Monthly " + what + limit + " for " + month + " is nearly used up: what is left does not cover "
+                + "this request at its largest. Ask for less (for example a lower max_tokens), or ask your "
+                + "administrator to raise the limit.";
     }
 
     private static String rateMessage(QuotaStatus.Dimension rate, long retryAfter) {

@@ -22,8 +22,10 @@ public class QuotaStatuses {
     }
 
     private final ConcurrentHashMap<String, QuotaStatus> byCustomer = new ConcurrentHashMap<>();
+    private final UsageLedger ledger;
 
-    public QuotaStatuses(MeterRegistry registry) {
+    public QuotaStatuses(MeterRegistry registry, UsageLedger ledger) {
+        this.ledger = ledger;
         Gauge.builder("apimeter.gateway.quota.statuses", byCustomer, ConcurrentHashMap::size)
                 .description("Customers whose quota status the gateway holds in memory").register(registry);
     }
@@ -37,7 +39,11 @@ public class QuotaStatuses {
     public Applied apply(QuotaStatus status) {
         QuotaStatus kept = byCustomer.merge(status.customerId(), status,
                 (held, offered) -> offered.updatedAt().isBefore(held.updatedAt()) ? held : offered);
-        return kept == status ? Applied.APPLIED : Applied.STALE;
+        if (kept != status) {
+            return Applied.STALE;
+        }
+        ledger.confirm(status);
+        return Applied.APPLIED;
     }
 
     /** A tombstone: quota-service has nothing on the customer any more. */

@@ -9,6 +9,7 @@ import io.apimeter.events.QuotaStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -20,10 +21,11 @@ class CallAdmissionTest {
     private static final Instant NOW = Instant.parse("2026-11-30T23:59:00.250Z");
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final QuotaStatuses statuses = new QuotaStatuses(registry);
+    private final UsageLedger ledger = new UsageLedger(Duration.ofMinutes(10));
+    private final QuotaStatuses statuses = new QuotaStatuses(registry, ledger);
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final CallAdmission admission = new CallAdmission(statuses, new RequestRateLimiter(2, clock), clock,
-            registry);
+    private final CallAdmission admission = new CallAdmission(statuses, new RequestRateLimiter(2, clock), ledger, 1,
+            clock, registry);
 
     private static QuotaStatus.Dimension dimension(QuotaDimension which, String used, String limit, String percent,
                                                    String enforcement) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * QuotaStatus v1: a customer's standing against its limits this month, published to the compacted
@@ -17,6 +18,9 @@ import java.util.List;
  * @param rateLimitedUntil when requests per minute are enforced ({@code BLOCK}) and the customer's calls across all
  *                   gateway replicas went over the limit this minute: the end of that minute; otherwise null
  * @param updatedAt  when quota-service computed it; a consumer keeps the newest it has seen
+ * @param lastEventId the customer's last usage event counted in {@code used} (null when the status was not
+ *                   published for an event, for example after a quota change): a gateway replica that metered
+ *                   that event knows its own events up to it are counted, and stops adding them itself
  */
 public record QuotaStatus(
         String customerId,
@@ -24,7 +28,14 @@ public record QuotaStatus(
         boolean blocked,
         List<Dimension> dimensions,
         Instant rateLimitedUntil,
-        Instant updatedAt) {
+        Instant updatedAt,
+        UUID lastEventId) {
+
+    /** A status not published for a particular event. */
+    public QuotaStatus(String customerId, String month, boolean blocked, List<Dimension> dimensions,
+                       Instant rateLimitedUntil, Instant updatedAt) {
+        this(customerId, month, blocked, dimensions, rateLimitedUntil, updatedAt, null);
+    }
 
     public static final String TYPE = "apimeter.quota-status.v1";
 
