@@ -104,7 +104,8 @@ public final class Exchange {
      * Answers with a chunked body written one chunk at a time, without blocking: the status and headers go out
      * with the first chunk, then each further chunk after the request's chunk delay
      * ({@code x-sim-chunk-delay-ms}, else the global one). With {@code x-sim-abort-after-chunks: n} the
-     * connection is dropped after n chunks instead of ending the answer.
+     * connection is dropped after n chunks instead of ending the answer. With {@code x-sim-line-ending: crlf}
+     * or {@code cr}, the lines of a server-sent-event stream end that way instead of with {@code \n}.
      */
     public void stream(int status, CharSequence contentType, List<Buffer> chunks) {
         if (isDone()) {
@@ -115,7 +116,17 @@ public final class Exchange {
         if (contentType != null) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
         }
-        new ChunkedWriter(vertx, request, chunks, streamPlan.chunkDelayMs(), streamPlan.abortAfterChunks()).start();
+        List<Buffer> sent = chunks;
+        if (!"\n".equals(streamPlan.lineEnding()) && contentType != null
+                && contentType.toString().startsWith("text/event-stream")) {
+            sent = chunks.stream().map(chunk -> withLineEnding(chunk, streamPlan.lineEnding())).toList();
+        }
+        new ChunkedWriter(vertx, request, sent, streamPlan.chunkDelayMs(), streamPlan.abortAfterChunks()).start();
+    }
+
+    /** The event text with its {@code \n}s replaced; JSON data has none of its own (they are escaped). */
+    private static Buffer withLineEnding(Buffer chunk, String lineEnding) {
+        return Buffer.buffer(chunk.toString(StandardCharsets.UTF_8).replace("\n", lineEnding), "UTF-8");
     }
 
     /** Drops the connection without an answer, as a broken upstream would. */

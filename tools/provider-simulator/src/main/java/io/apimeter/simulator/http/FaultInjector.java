@@ -35,6 +35,7 @@ public final class FaultInjector {
         OptionalLong abortAfter = SimHeaders.nonNegativeLong(exchange, SimHeaders.ABORT_AFTER_CHUNKS);
         int status = requestedStatus(exchange);
         boolean close = SimHeaders.flag(exchange, SimHeaders.CLOSE);
+        String lineEnding = SimHeaders.lineEnding(exchange, SimHeaders.LINE_ENDING);
         // Draw for every request, whatever its headers, so that one request's headers do not shift the
         // errors the next requests get.
         boolean randomError = errorRate > 0 && random.nextDouble() < errorRate;
@@ -42,7 +43,7 @@ public final class FaultInjector {
             status = 500;
         }
         return new Plan(latency, close, status,
-                new StreamPlan(chunkDelay, abortAfter.isPresent() ? abortAfter.getAsLong() : -1));
+                new StreamPlan(chunkDelay, abortAfter.isPresent() ? abortAfter.getAsLong() : -1, lineEnding));
     }
 
     private static OptionalLong boundedLong(Exchange exchange, String header, long max) {
@@ -84,8 +85,14 @@ public final class FaultInjector {
     /**
      * @param chunkDelayMs      pause between two chunks of a streamed answer
      * @param abortAfterChunks  drop the connection after this many chunks; negative: send the whole stream
+     * @param lineEnding        what ends the lines of a server-sent-event stream ({@code "\n"}, {@code "\r\n"}
+     *                          or {@code "\r"})
      */
-    record StreamPlan(long chunkDelayMs, long abortAfterChunks) {
+    record StreamPlan(long chunkDelayMs, long abortAfterChunks, String lineEnding) {
+
+        StreamPlan(long chunkDelayMs, long abortAfterChunks) {
+            this(chunkDelayMs, abortAfterChunks, "\n");
+        }
 
         /** The whole stream, without pauses: what control routes and tests of the writer get. */
         static final StreamPlan NONE = new StreamPlan(0, -1);

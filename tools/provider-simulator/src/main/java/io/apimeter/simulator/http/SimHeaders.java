@@ -25,6 +25,11 @@ public final class SimHeaders {
     public static final String CHUNK_DELAY_MS = "x-sim-chunk-delay-ms";
     /** Send this many chunks of a streamed answer, then drop the connection (a stream cut short). */
     public static final String ABORT_AFTER_CHUNKS = "x-sim-abort-after-chunks";
+    /**
+     * Line endings of a server-sent-event stream: {@code lf} (the default, as OpenAI sends them), {@code crlf}
+     * or {@code cr}, all of which the SSE specification allows.
+     */
+    public static final String LINE_ENDING = "x-sim-line-ending";
 
     /** Longest delay a request may ask for, so that a typo cannot hang a test for hours. */
     public static final long MAX_LATENCY_MS = 600_000;
@@ -53,6 +58,21 @@ public final class SimHeaders {
                     "Invalid header " + name + ": expected a non-negative integer, got '" + raw + "'.");
         }
         return OptionalLong.of(parsed);
+    }
+
+    /** The header as a line ending ({@code lf}, {@code crlf} or {@code cr}, any case), {@code "\n"} when absent. */
+    public static String lineEnding(Exchange exchange, String name) {
+        String raw = exchange.header(name);
+        if (raw == null) {
+            return "\n";
+        }
+        return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "lf" -> "\n";
+            case "crlf" -> "\r\n";
+            case "cr" -> "\r";
+            default -> throw new InvalidRequestException(
+                    "Invalid header " + name + ": expected lf, crlf or cr, got '" + raw + "'.");
+        };
     }
 
     /** The header as a boolean ({@code true}/{@code false}, any case), {@code false} when absent. */
