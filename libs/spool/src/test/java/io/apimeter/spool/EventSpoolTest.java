@@ -1,7 +1,9 @@
-package io.apimeter.gateway.messaging;
+package io.apimeter.spool;
 
+import static io.apimeter.spool.EventSpool.AppendResult.APPENDED;
+import static io.apimeter.spool.EventSpool.AppendResult.FULL;
+import static io.apimeter.spool.EventSpool.AppendResult.TOO_LARGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +31,13 @@ class EventSpoolTest {
     void shouldReadRecordsInTheOrderTheyWereAppended() throws IOException {
         try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
             for (int i = 1; i <= 250; i++) {
-                assertTrue(spool.append(bytes("event-" + i)));
+                assertEquals(APPENDED, spool.append(bytes("event-" + i)));
             }
             assertEquals(250, spool.waiting());
 
             List<String> read = new ArrayList<>();
-            EventSpool.Position at = spool.committed();
-            for (List<EventSpool.Record> batch = spool.read(at, 100); !batch.isEmpty(); batch = spool.read(at, 100)) {
+            Position at = spool.committed();
+            for (List<EventSpool.Entry> batch = spool.read(at, 100); !batch.isEmpty(); batch = spool.read(at, 100)) {
                 batch.forEach(r -> read.add(text(r)));
                 at = batch.get(batch.size() - 1).next();
             }
@@ -52,7 +56,7 @@ class EventSpoolTest {
             for (int i = 1; i <= 5; i++) {
                 spool.append(bytes("event-" + i));
             }
-            List<EventSpool.Record> sent = spool.read(spool.committed(), 3);
+            List<EventSpool.Entry> sent = spool.read(spool.committed(), 3);
             spool.commit(sent.get(2).next(), 3);
             assertEquals(2, spool.waiting());
             // read but not committed: the broker may have it, the spool does not know
@@ -69,21 +73,21 @@ class EventSpoolTest {
 
     @Test
     void shouldRefuseWhatDoesNotFitAndTakeEventsAgainOnceSent() throws IOException {
-        byte[] event = new byte[100 - EventSpool.HEADER_BYTES];
+        byte[] event = valueOfFrame(100);
         try (EventSpool spool = EventSpool.open(dir, 1000, 300, false)) {
             int taken = 0;
-            while (spool.append(event)) {
+            while (spool.append(event) == APPENDED) {
                 taken++;
             }
             assertEquals(10, taken, "1000 bytes hold ten records of 100 bytes");
-            assertFalse(spool.append(event));
+            assertEquals(FULL, spool.append(event));
             assertEquals(10, spool.waiting());
             assertTrue(filesSize() <= 1000, "the spool's files hold " + filesSize() + " bytes");
 
-            List<EventSpool.Record> sent = spool.read(spool.committed(), 10);
+            List<EventSpool.Entry> sent = spool.read(spool.committed(), 10);
             spool.commit(sent.get(9).next(), 10);
             assertEquals(0, spool.waiting());
-            assertTrue(spool.append(event), "sent records make room");
+            assertEquals(APPENDED, spool.append(event), "sent records make room");
         }
     }
 
@@ -91,18 +95,18 @@ class EventSpoolTest {
     void shouldDeleteASegmentOnceEverythingInItIsSent() throws IOException {
         try (EventSpool spool = EventSpool.open(dir, MB, 250, false)) {
             for (int i = 1; i <= 10; i++) {
-                spool.append(new byte[92]);
+                spool.append(valueOfFrame(100));
             }
             List<Long> before = spool.listSegments();
             assertEquals(5, before.size(), "two records of 100 bytes per segment of 250: " + before);
 
-            List<EventSpool.Record> sent = spool.read(spool.committed(), 5);
+            List<EventSpool.Entry> sent = spool.read(spool.committed(), 5);
             spool.commit(sent.get(4).next(), 5);
             List<Long> after = spool.listSegments();
             assertEquals(before.subList(2, 5), after, "the two fully sent segments are gone");
             assertEquals(600, spool.bytes());
 
-            List<EventSpool.Record> rest = spool.read(spool.committed(), 10);
+            List<EventSpool.Entry> rest = spool.read(spool.committed(), 10);
             assertEquals(5, rest.size());
             spool.commit(rest.get(4).next(), 5);
             assertEquals(List.of(before.get(4)), spool.listSegments(), "only the segment being written is kept");
@@ -133,7 +137,7 @@ class EventSpoolTest {
     void shouldRefuseASecondSpoolInTheSameDirectory() throws IOException {
         try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
             assertThrows(IllegalStateException.class, () -> EventSpool.open(dir, MB, MB, false));
-            assertTrue(spool.append(bytes("still works")));
+            assertEquals(APPENDED, spool.append(bytes("still works")));
         }
         EventSpool.open(dir, MB, MB, false).close();
     }
@@ -158,10 +162,10 @@ class EventSpoolTest {
             for (int i = 1; i <= 6; i++) {
                 spool.append(bytes("event-" + i));
             }
-            List<EventSpool.Record> first = spool.read(spool.committed(), 2);
+            List<EventSpool.Entry> first = spool.read(spool.committed(), 2);
             spool.commit(first.get(1).next(), 2);
             // within the interval: this commit is kept in memory only
-            List<EventSpool.Record> second = spool.read(spool.committed(), 2);
+            List<EventSpool.Entry> second = spool.read(spool.committed(), 2);
             spool.commit(second.get(1).next(), 2);
             assertEquals(List.of("event-5", "event-6"), texts(spool.read(spool.committed(), 10)));
 
@@ -191,8 +195,8 @@ class EventSpoolTest {
             for (int i = 1; i <= 30; i++) {
                 spool.append(bytes("event-" + i));
             }
-            EventSpool.Position at = spool.committed();
-            for (List<EventSpool.Record> batch = spool.read(at, 7); !batch.isEmpty(); batch = spool.read(at, 7)) {
+            Position at = spool.committed();
+            for (List<EventSpool.Entry> batch = spool.read(at, 7); !batch.isEmpty(); batch = spool.read(at, 7)) {
                 batch.forEach(r -> fromMemory.add(text(r)));
                 at = batch.get(batch.size() - 1).next();
                 spool.commit(at, batch.size());
@@ -206,6 +210,76 @@ class EventSpoolTest {
         assertEquals(expected, fromMemory, "in order, across segments, none twice, none lost");
     }
 
+    @Test
+    void shouldKeepKeyAndHeadersOfEveryRecordAcrossARestart() throws IOException {
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        headers.put("ce_id", bytes("e-1"));
+        headers.put("ce_subject", bytes("c-1"));
+        SpoolRecord keyed = new SpoolRecord("c-1", headers, bytes("{\"eventId\":\"e-1\"}"));
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
+            assertEquals(APPENDED, spool.append(keyed));
+            assertEquals(APPENDED, spool.append(bytes("no key")));
+            // from memory
+            assertEquals(keyed, spool.read(spool.committed(), 1).get(0).record());
+        }
+        try (EventSpool reopened = EventSpool.open(dir, MB, MB, false)) {
+            // from the segment file
+            List<EventSpool.Entry> read = reopened.read(reopened.committed(), 10);
+            assertEquals(keyed, read.get(0).record());
+            assertEquals(List.of("ce_id", "ce_subject"), List.copyOf(read.get(0).record().headers().keySet()));
+            assertEquals("c-1", read.get(0).record().header("ce_subject"));
+            assertEquals(SpoolRecord.of(bytes("no key")), read.get(1).record());
+        }
+    }
+
+    @Test
+    void shouldRefuseARecordLargerThanTheRecordLimitWhateverTheRoom() throws IOException {
+        EventSpool.Settings settings = EventSpool.Settings.of(MB, MB).withMaxRecordBytes(1000);
+        try (EventSpool spool = EventSpool.open(dir, settings)) {
+            assertEquals(APPENDED, spool.append(valueOfFrame(1000)), "a frame of exactly the limit is taken");
+            assertEquals(TOO_LARGE, spool.append(valueOfFrame(1001)));
+            Map<String, byte[]> headers = Map.of("h", new byte[600]);
+            assertEquals(TOO_LARGE, spool.append(new SpoolRecord("k", headers, new byte[400])),
+                    "key and headers count too");
+            assertEquals(1, spool.waiting(), "nothing of a refused record is written");
+            assertEquals(APPENDED, spool.append(bytes("next")));
+            assertEquals(2, spool.read(spool.committed(), 10).size());
+        }
+        try (EventSpool reopened = EventSpool.open(dir, settings)) {
+            assertEquals(2, reopened.waiting());
+        }
+    }
+
+    @Test
+    void shouldUseTheDefaultRecordLimitOfAQuarterMebibyte() throws IOException {
+        try (EventSpool spool = EventSpool.open(dir, 4 * MB, 4 * MB, false)) {
+            assertEquals(256 * 1024, spool.maxRecordBytes());
+            assertEquals(TOO_LARGE, spool.append(new byte[256 * 1024]));
+            assertEquals(APPENDED, spool.append(valueOfFrame(256 * 1024)));
+        }
+    }
+
+    @Test
+    void shouldReadRecordsOfASpoolWrittenBeforeKeysAndHeadersWereKept() throws IOException {
+        // the frames an earlier gateway wrote: length, CRC-32 and the event JSON alone
+        Files.createDirectories(dir);
+        Path segment = dir.resolve("00000000000000000001.seg");
+        for (String json : List.of("{\"eventId\":\"a\"}", "{\"eventId\":\"b\"}")) {
+            byte[] value = bytes(json);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(value);
+            byte[] frame = java.nio.ByteBuffer.allocate(8 + value.length).putInt(value.length)
+                    .putInt((int) crc.getValue()).put(value).array();
+            Files.write(segment, frame, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
+            assertEquals(2, spool.waiting());
+            List<EventSpool.Entry> read = spool.read(spool.committed(), 10);
+            assertEquals(List.of(SpoolRecord.of(bytes("{\"eventId\":\"a\"}")), SpoolRecord.of(bytes("{\"eventId\":\"b\"}"))),
+                    read.stream().map(EventSpool.Entry::record).toList());
+        }
+    }
+
     private long filesSize() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(".seg")).mapToLong(f -> f.toFile().length()).sum();
@@ -216,11 +290,16 @@ class EventSpoolTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(EventSpool.Record record) {
-        return new String(record.payload(), StandardCharsets.UTF_8);
+    private static String text(EventSpool.Entry entry) {
+        return new String(entry.record().value(), StandardCharsets.UTF_8);
     }
 
-    private static List<String> texts(List<EventSpool.Record> records) {
+    /** A value whose record, without key and headers, takes a frame of {@code frameBytes}. */
+    private static byte[] valueOfFrame(int frameBytes) {
+        return new byte[frameBytes - RecordCodec.encode(SpoolRecord.of(new byte[0])).length];
+    }
+
+    private static List<String> texts(List<EventSpool.Entry> records) {
         return records.stream().map(EventSpoolTest::text).toList();
     }
 }
