@@ -45,8 +45,9 @@ public class ActivityCounters {
         long requests;
         BigDecimal costUsd = BigDecimal.ZERO;
 
-        void add(BigDecimal cost) {
-            requests++;
+        /** A request adds one request and its cost; a call's later report or adjustment adds its cost only. */
+        void add(BigDecimal cost, boolean request) {
+            requests += request ? 1 : 0;
             costUsd = costUsd.add(cost);
         }
     }

@@ -102,9 +102,11 @@ public class QuotaService {
             byCustomer.computeIfAbsent(customerId, c -> new ArrayList<>()).add(event);
             BigDecimal cost = event.cost().amountOrZero();
             minutes.computeIfAbsent(new ActivityCounters.Slot(customerId,
-                    event.occurredAt().truncatedTo(ChronoUnit.MINUTES)), m -> new ActivityCounters.Tally()).add(cost);
+                    event.occurredAt().truncatedTo(ChronoUnit.MINUTES)), m -> new ActivityCounters.Tally())
+                    .add(cost, event.countsAsCall());
             hours.computeIfAbsent(new ActivityCounters.Slot(customerId,
-                    event.occurredAt().truncatedTo(ChronoUnit.HOURS)), h -> new ActivityCounters.Tally()).add(cost);
+                    event.occurredAt().truncatedTo(ChronoUnit.HOURS)), h -> new ActivityCounters.Tally())
+                    .add(cost, event.countsAsCall());
             add(monthSums.computeIfAbsent(customerId + "\u0000" + Months.of(event.occurredAt()),
                     k -> blank(customerId, Months.of(event.occurredAt()).toString())), event, now);
         }
@@ -158,7 +160,8 @@ public class QuotaService {
                     .add(new PlatformBudgets.Charge(cost, event.occurredAt(), event.eventId()));
 
             Instant minuteStart = event.occurredAt().truncatedTo(ChronoUnit.MINUTES);
-            long requests = ++running.get(minuteStart)[0];
+            // Only a request is one; a call's billed seconds reported later (or their correction) are not.
+            long requests = event.countsAsCall() ? ++running.get(minuteStart)[0] : running.get(minuteStart)[0];
             if (quota != null) {
                 // The ledger is asked only where a threshold may have been crossed: at the month's first event of
                 // the batch and wherever the thresholds reached change.
@@ -262,7 +265,7 @@ public class QuotaService {
             case SMARTFLO -> usage.smartfloSeconds = Math.addExact(usage.smartfloSeconds, event.usage().callSeconds());
         }
         usage.costUsd = usage.costUsd.add(event.cost().amountOrZero());
-        usage.calls++;
+        usage.calls += event.countsAsCall() ? 1 : 0;
         usage.updatedAt = now;
     }
 

@@ -62,7 +62,7 @@ public class UnusualActivity {
             for (int j = i + 1; j < events.size(); j++) {
                 Instant later = minute(events.get(j));
                 if (!later.isAfter(minute) && later.isAfter(minute.minus(WINDOW))) {
-                    laterRequests++;
+                    laterRequests += events.get(j).countsAsCall() ? 1 : 0;
                     laterCost = laterCost.add(events.get(j).cost().amountOrZero());
                 }
             }
