@@ -154,6 +154,60 @@ class OpenAiStreamingTest {
         }
     }
 
+    /** The bytes of the stream up to and with the first {@code end} (the blank line that ends the first event). */
+    private static String readThrough(InputStream in, String end) throws Exception {
+        StringBuilder read = new StringBuilder();
+        while (!read.toString().endsWith(end)) {
+            int b = in.read();
+            assertTrue(b >= 0, "the stream ended before " + end.replace("\r", "\\r") + ": " + read);
+            read.append((char) b);
+        }
+        return read.toString();
+    }
+
+    @Test
+    void shouldPassACrlfStreamOnEventByEventAndMeterItFromItsUsageChunk() throws Exception {
+        var tenant = GatewayTestSupport.newTenant();
+        HttpResponse<InputStream> response = HTTP.send(request("/chat/completions", tenant.apiKey(),
+                "{\"model\":\"gpt-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .setHeader("x-sim-completion-tokens", "6").header("x-sim-line-ending", "crlf")
+                .header("x-sim-chunk-delay-ms", "150").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (InputStream in = response.body()) {
+            String first = readThrough(in, "\r\n\r\n");
+            long firstAt = System.nanoTime();
+            assertTrue(first.startsWith("data: {"), first);
+            String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            long afterFirstMs = (System.nanoTime() - firstAt) / 1_000_000;
+            int events = rest.split("\r\n\r\n").length;
+            assertTrue(events >= 6, "the content chunks follow the first: " + rest);
+            // Buffered until the end, every event would arrive at once; relayed, as the provider sends them.
+            assertTrue(afterFirstMs >= 150L * (events - 1) / 2, "the rest came " + afterFirstMs + " ms after the first");
+            assertTrue(rest.endsWith("}\r\n\r\ndata: [DONE]\r\n\r\n"), "the provider's bytes as they came: " + rest);
+            assertFalse(rest.contains("\"prompt_tokens\""), "no usage chunk the client did not ask for");
+        }
+        UsageEvent event = GatewayTestSupport.usageEvents(tenant.customerId(), 1).get(0);
+        assertEquals(Outcome.SUCCESS, event.outcome());
+        assertEquals(250, event.usage().inputTokens());
+        assertEquals(6, event.usage().outputTokens());
+        assertFalse(event.usage().estimated(), "read from the stream's usage chunk");
+    }
+
+    @Test
+    void shouldMeterAStreamedResponseWhoseLinesEndWithCr() throws Exception {
+        var tenant = GatewayTestSupport.newTenant();
+        HttpResponse<String> response = HTTP.send(request("/responses", tenant.apiKey(),
+                "{\"model\":\"gpt-4\",\"stream\":true,\"input\":\"Write a haiku\"}")
+                .header("x-sim-line-ending", "cr").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertFalse(response.body().contains("\n"), "the provider's line endings reach the client");
+        assertTrue(response.body().contains("response.completed"));
+        UsageEvent event = GatewayTestSupport.usageEvents(tenant.customerId(), 1).get(0);
+        assertEquals(250, event.usage().inputTokens());
+        assertEquals(40, event.usage().outputTokens());
+        assertFalse(event.usage().estimated());
+    }
+
     @Test
     void shouldMeterAClientThatGoesAwayMidStreamWithEstimatedTokens() throws Exception {
         var tenant = GatewayTestSupport.newTenant();
