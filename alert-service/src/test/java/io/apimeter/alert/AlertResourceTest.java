@@ -165,7 +165,8 @@ class AlertResourceTest {
                 .then().statusCode(400)
                 .body("code", equalTo("invalid_type"))
                 .body("message", containsString(
-                        "[WARNING, EXCEEDED, RATE_LIMIT, PLATFORM_COST, UNPRICED_MODEL, UNUSUAL_ACTIVITY]"));
+                        "[WARNING, EXCEEDED, RATE_LIMIT, PLATFORM_COST, UNPRICED_MODEL, UNUSUAL_ACTIVITY,"
+                                + " UNBILLED_CALL]"));
     }
 
     @Test

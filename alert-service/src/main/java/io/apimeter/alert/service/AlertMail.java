@@ -124,6 +124,7 @@ public record AlertMail(String subject, String text, String html) {
             case "PLATFORM_COST" -> "Platform cost budget";
             case "UNPRICED_MODEL" -> "Model without a price";
             case "UNUSUAL_ACTIVITY" -> "Unusual activity";
+            case "UNBILLED_CALL" -> "Call without a billing record";
             default -> type;
         };
     }
@@ -162,6 +163,10 @@ public record AlertMail(String subject, String text, String html) {
                     : "Your recent usage is far above your normal level. If you do not expect this, check your"
                     + " applications, and ask your platform administrator to revoke your API key and issue a new"
                     + " one in case it has leaked.";
+            case "UNBILLED_CALL" -> "Smartflo has sent no record of this call, and its call records API has none either,"
+                    + " so the call is not billed. Look the call up in the customer's Smartflo account; if it was"
+                    + " answered, check that the customer's Smartflo webhook is set to the platform's URL with its"
+                    + " secret, and bill the call's minutes by hand.";
             default -> admin
                     ? "Look into the alert and mark it seen or resolved once it is handled."
                     : "If this is unexpected, contact your platform administrator.";

@@ -93,7 +93,7 @@ class AlertMailTest {
     @Test
     void shouldGiveAdviceForEveryAlertType() {
         for (String type : new String[] {"WARNING", "EXCEEDED", "RATE_LIMIT", "PLATFORM_COST", "UNPRICED_MODEL",
-                "UNUSUAL_ACTIVITY"}) {
+                "UNUSUAL_ACTIVITY", "UNBILLED_CALL"}) {
             Alert alert = alert(type, "acme", "TOTAL_COST_USD", 80, "1", "2");
             String advice = AlertMail.advice(alert, NotificationAudience.ADMIN);
             assertFalse(advice.isBlank(), type);
