@@ -210,7 +210,7 @@ class QuotaResourceTest {
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.limit", equalTo("10000"))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.percent", equalTo("12.34"))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.exceeded", equalTo(false))
-                .body("dimensions.find { it.dimension == 'ELEVENLABS_CHARACTERS' }.percent", nullValue())
+                .body("dimensions.find { it.dimension == 'ELEVENLABS_CHARACTERS' }.percent", equalTo("100.00"))
                 .body("dimensions.find { it.dimension == 'ELEVENLABS_CHARACTERS' }.exceeded", equalTo(true))
                 .body("dimensions.find { it.dimension == 'SMARTFLO_MINUTES' }.percent", equalTo("33.33"))
                 .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.limit", equalTo("0.21"))

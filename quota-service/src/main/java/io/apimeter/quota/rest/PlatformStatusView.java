@@ -8,7 +8,8 @@ import io.apimeter.quota.service.PlatformReport;
  *
  * @param costUsd   all customers' cost of the month, decimal string
  * @param budgetUsd the monthly budget, null when there is none
- * @param percent   cost / budget * 100, two decimals; null without a budget
+ * @param percent   cost / budget * 100 rounded down to two decimals (100.00 only once the budget is reached); null
+ *                  without a budget
  * @param state     OK, WARNING (at or above warnAtPercent) or EXCEEDED (at or above 100%)
  * @param summary   e.g. "$8,240.50 of $10,000 platform budget used in 2026-11 (82.41%)"
  */

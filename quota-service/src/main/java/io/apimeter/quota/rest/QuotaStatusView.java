@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param costUsd          the month's cost so far (same as {@code costSoFarUsd})
  * @param blocked          whether the gateway rejects the customer's calls now: enforcement BLOCK and a monthly
- *                         dimension at 100% in the current month (always false for other months)
+ *                         dimension with used >= limit (a limit of zero included) in the current month (always false
+ *                         for other months)
  * @param rateLimitedUntil end of the current minute while requests per minute are enforced and over the limit
  * @param summary          the sentence a person reads, e.g. "62% of token limit used, $18.60 of $200 budget used"
  * @param dimensions       the four monthly dimensions, then requests per minute when it is limited and the month
@@ -35,10 +36,13 @@ public record QuotaStatusView(
      * @param unit          tokens, characters, minutes, USD or requests/minute
      * @param used          usage in the dimension's unit (requests in the current minute for requests per minute)
      * @param limit         null when unlimited
-     * @param percent       used / limit * 100, two decimals; null when unlimited or the limit is zero
+     * @param percent       used / limit * 100 rounded <b>down</b> to two decimals, so that "100.00" means the limit is
+     *                      reached (499,999 of 500,000 is "99.99"); "100.00" for a limit of zero, reached from the
+     *                      start (used >= limit, as the gateway blocks); null when unlimited
      * @param warnAtPercent the percent at which the dimension is in WARNING
      * @param state         OK, WARNING or EXCEEDED
-     * @param exceeded      whether usage is at or above the limit (above it for requests per minute)
+     * @param exceeded      whether usage is at or above the limit, a limit of zero always (above it for requests
+     *                      per minute)
      */
     public record Dimension(
             String dimension,

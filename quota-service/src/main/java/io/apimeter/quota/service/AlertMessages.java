@@ -15,7 +15,8 @@ public final class AlertMessages {
     public static String describe(String customerId, AlertType type, DimensionUsage usage) {
         String limitName = "monthly " + label(usage.dimension()) + " limit";
         String amounts = "(" + amounts(usage.dimension(), usage.used(), usage.limit()) + ")";
-        BigDecimal percent = usage.percent();
+        // Against a limit of zero a percent says nothing (it is 100 whatever was used): the amounts say it all.
+        BigDecimal percent = usage.limit() == null || usage.limit().signum() == 0 ? null : usage.percent();
         if (type == AlertType.EXCEEDED) {
             return percent == null
                     ? customerId + " has exceeded its " + limitName + " " + amounts

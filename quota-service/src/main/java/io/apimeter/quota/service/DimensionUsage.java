@@ -18,8 +18,9 @@ import java.util.List;
  */
 public record DimensionUsage(QuotaDimension dimension, BigDecimal measured, BigDecimal limit) {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    private static final BigDecimal ZERO_LIMIT_PERCENT = new BigDecimal("100.00");
     private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
-    /** Smartflo minutes are shown with up to six decimals; thresholds compare exact seconds. */
+    /** Smartflo minutes are shown, published and compared with up to six decimals. */
     private static final int MINUTE_SCALE = 6;
 
     public DimensionUsage {
@@ -34,28 +35,38 @@ public record DimensionUsage(QuotaDimension dimension, BigDecimal measured, BigD
         return Decimals.normalize(used);
     }
 
-    /** used / limit in percent, two decimals, HALF_UP; null when unlimited or when the limit is zero. */
+    /**
+     * used / limit in percent, rounded <b>down</b> to two decimals, so that 100.00 appears only once the limit is
+     * reached (499,999 of 500,000 is 99.99, never 100.00); 100.00 for a limit of zero, which is reached from the
+     * start (nothing used is 0 >= 0, as the gateway reads it); null when unlimited. The same value goes to the
+     * REST status, the quota-status topic and the platform status.
+     */
     public BigDecimal percent() {
-        if (limit == null || limit.signum() == 0) {
+        if (limit == null) {
             return null;
         }
-        return measured.multiply(HUNDRED).divide(limitMeasured(), 2, RoundingMode.HALF_UP);
+        if (limit.signum() == 0) {
+            return ZERO_LIMIT_PERCENT;
+        }
+        return compared().multiply(HUNDRED).divide(limit, 2, RoundingMode.DOWN);
     }
 
     /**
-     * Whether usage is at or above {@code percent} of the limit, compared exactly (no rounding). Nothing
-     * used never reaches a threshold; any usage against a limit of zero reaches every threshold.
+     * Whether usage is at or above {@code percent} of the limit, compared exactly (no rounding of the percent):
+     * {@code used * 100 >= limit * percent}. Nothing used never reaches a threshold of a limit above zero; a limit
+     * of zero is reached, whatever was used.
      */
     public boolean reached(int percent) {
-        if (limit == null || measured.signum() <= 0) {
+        if (limit == null) {
             return false;
         }
-        return measured.multiply(HUNDRED).compareTo(limitMeasured().multiply(BigDecimal.valueOf(percent))) >= 0;
+        return compared().multiply(HUNDRED).compareTo(limit.multiply(BigDecimal.valueOf(percent))) >= 0;
     }
 
     /**
-     * Whether the limit is reached: a monthly dimension at or above 100%; requests per minute only above
-     * the limit (a limit of 60 allows 60 requests in a minute).
+     * Whether the limit is reached: a monthly dimension at or above 100% ({@code used >= limit}, the gateway's rule
+     * for BLOCK, a limit of zero included); requests per minute only above the limit (a limit of 60 allows 60
+     * requests in a minute).
      */
     public boolean exceeded() {
         if (dimension == QuotaDimension.REQUESTS_PER_MINUTE) {
@@ -70,20 +81,6 @@ public record DimensionUsage(QuotaDimension dimension, BigDecimal measured, BigD
             return State.EXCEEDED;
         }
         return reached(warnAtPercent) ? State.WARNING : State.OK;
-    }
-
-    /**
-     * The percent published on quota-status: rounded down to two decimals, so that 100 appears only once the
-     * limit is reached; against a limit of zero 0 while nothing is used, 100 after. Null when unlimited.
-     */
-    public BigDecimal percentRoundedDown() {
-        if (limit == null) {
-            return null;
-        }
-        if (limit.signum() == 0) {
-            return measured.signum() > 0 ? HUNDRED : BigDecimal.ZERO;
-        }
-        return measured.multiply(HUNDRED).divide(limitMeasured(), 2, RoundingMode.DOWN);
     }
 
     /** The unit of {@link #used()} and of the limit, as the status API names it. */
@@ -122,7 +119,12 @@ public record DimensionUsage(QuotaDimension dimension, BigDecimal measured, BigD
         return dimension == QuotaDimension.SMARTFLO_MINUTES;
     }
 
-    private BigDecimal limitMeasured() {
-        return isMinutes() ? limit.multiply(SECONDS_PER_MINUTE) : limit;
+    /**
+     * Usage as it is compared with the limit: in the dimension's unit as published ({@link #used()}: Smartflo
+     * minutes to six decimals), so that quota-service and the gateway, which compares the published used with the
+     * limit, read a limit the same way.
+     */
+    private BigDecimal compared() {
+        return isMinutes() ? used() : measured;
     }
 }

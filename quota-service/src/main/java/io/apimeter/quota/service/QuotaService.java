@@ -301,9 +301,9 @@ public class QuotaService {
         quota.updatedAt = now;
         em.flush();
         MonthlyUsage usage = lockMonth(customerId, Months.of(now));
-        if (usage != null) {
-            alerts.rearm(quota, usage, now);
-            alerts.evaluate(quota, usage, now, null);
+        if (usage == null) {
+            // Nothing used this month: only a limit of zero is reached, but it is, and must fire like any other.
+            usage = blank(customerId, Months.of(now).toString());
         }
         QuotaStatus status = statuses.publish(state, quota, true);
         LOG.infof("quota of %s set: tokens=%s characters=%s minutes=%s cost=%s rpm=%s warn=%d%% %s; blocked=%s",
@@ -318,6 +318,8 @@ public class QuotaService {
     }
 
     /** A month against the limits in force; for the current month also requests per minute and the block. */
+        alerts.rearm(quota, usage, now);
+        alerts.evaluate(quota, usage, now, null);
     @Transactional(Transactional.TxType.SUPPORTS)
     public MonthlyReport report(String customerId, YearMonth month) {
         Instant now = now();

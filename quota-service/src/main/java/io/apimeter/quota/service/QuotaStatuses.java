@@ -68,7 +68,8 @@ public class QuotaStatuses {
 
     /**
      * The status at {@code now}: every limited dimension of the current month (percent rounded down, so that
-     * 100 means reached) and requests per minute in the current minute.
+     * 100 means reached; 100 for a limit of zero) and requests per minute in the current minute. {@code blocked}
+     * follows the gateway's rule: enforcement BLOCK and some monthly dimension with {@code used >= limit}.
      *
      * @param usage              the current month's counters, null when nothing was used
      * @param requestsThisMinute requests counted in the UTC minute of {@code now}
@@ -109,7 +110,7 @@ public class QuotaStatuses {
     }
 
     private static QuotaStatus.Dimension dimension(DimensionUsage usage, Enforcement enforcement) {
-        return new QuotaStatus.Dimension(usage.dimension(), usage.used(), usage.limit(), usage.percentRoundedDown(),
+        return new QuotaStatus.Dimension(usage.dimension(), usage.used(), usage.limit(), usage.percent(),
                 enforcement.name());
     }
 }

@@ -59,7 +59,7 @@ public final class StatusSummary {
         if (limit == null) {
             return used.signum() > 0 ? number(used) + " " + units(dimension.dimension()) + " used (no limit)" : null;
         }
-        if (dimension.percent() == null) {
+        if (limit.signum() == 0) {
             return number(used) + " " + units(dimension.dimension()) + " used (limit 0)";
         }
         return percent(dimension.percent()) + " of " + limitName(dimension.dimension()) + " used";

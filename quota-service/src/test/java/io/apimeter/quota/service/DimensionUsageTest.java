@@ -50,16 +50,24 @@ class DimensionUsageTest {
     }
 
     @Test
-    void shouldTreatAnyUsageAgainstAZeroLimitAsExceededWithoutPercent() {
-        DimensionUsage zero = tokens(1, 0L);
-        assertEquals(List.of(AlertType.WARNING, AlertType.EXCEEDED), zero.due(80));
-        assertTrue(zero.exceeded());
-        assertNull(zero.percent());
-        assertEquals(List.of(), tokens(0, 0L).due(80));
+    void shouldTreatAZeroLimitAsReachedFromTheStartAsTheGatewayDoes() {
+        for (long used : new long[] {0, 1}) {
+            DimensionUsage zero = tokens(used, 0L);
+            assertEquals(List.of(AlertType.WARNING, AlertType.EXCEEDED), zero.due(80));
+            assertTrue(zero.exceeded());
+            assertEquals(DimensionUsage.State.EXCEEDED, zero.state(80));
+            assertEquals("100.00", zero.percent().toPlainString());
+        }
     }
 
     @Test
-    void shouldCompareSmartfloMinutesOnExactSeconds() {
+    void shouldReachNoThresholdOfALimitAboveZeroWithNothingUsed() {
+        assertEquals(List.of(), tokens(0, 1L).due(1));
+        assertEquals("0.00", tokens(0, 1L).percent().toPlainString());
+    }
+
+    @Test
+    void shouldCompareSmartfloMinutesAsPublishedToSixDecimals() {
         DimensionUsage fortyEightSeconds = new DimensionUsage(QuotaDimension.SMARTFLO_MINUTES, BigDecimal.valueOf(48),
                 BigDecimal.ONE);
         assertEquals(List.of(AlertType.WARNING), fortyEightSeconds.due(80));
@@ -69,19 +77,36 @@ class DimensionUsageTest {
         assertEquals(List.of(), fortySevenSeconds.due(80));
         assertEquals(new BigDecimal("78.33"), fortySevenSeconds.percent());
         assertEquals(new BigDecimal("0.783333"), fortySevenSeconds.used());
+        // One second is published as 0.016667 minutes; the gateway blocks at used >= limit on what is published,
+        // so a limit of 0.016667 minutes is reached here too.
+        DimensionUsage oneSecond = new DimensionUsage(QuotaDimension.SMARTFLO_MINUTES, BigDecimal.ONE,
+                new BigDecimal("0.016667"));
+        assertTrue(oneSecond.exceeded());
+        assertEquals(new BigDecimal("100.00"), oneSecond.percent());
     }
 
     @Test
-    void shouldRoundPercentHalfUpToTwoDecimals() {
-        assertEquals(new BigDecimal("66.67"), tokens(2, 3L).percent());
+    void shouldRoundPercentDownToTwoDecimals() {
+        assertEquals(new BigDecimal("66.66"), tokens(2, 3L).percent());
         assertEquals(new BigDecimal("80.50"), tokens(805_000, 1_000_000L).percent());
-        assertEquals(new BigDecimal("0.01"), tokens(5, 100_000L).percent());
+        assertEquals(new BigDecimal("0.00"), tokens(5, 100_000L).percent());
+        assertEquals(new BigDecimal("100.00"), tokens(500_000, 500_000L).percent());
+        assertEquals(new BigDecimal("120.00"), tokens(600_000, 500_000L).percent());
     }
 
     @Test
-    void shouldNotWarnWhenOnlyTheRoundedPercentReachesTheThreshold() {
+    void shouldShowNinetyNinePointNineNineAndNotExceededOneShortOfTheLimit() {
+        DimensionUsage oneShort = tokens(499_999, 500_000L);
+        assertEquals("99.99", oneShort.percent().toPlainString());
+        assertFalse(oneShort.exceeded());
+        assertEquals(DimensionUsage.State.WARNING, oneShort.state(80));
+        assertEquals(List.of(AlertType.WARNING), oneShort.due(80));
+    }
+
+    @Test
+    void shouldNotWarnOneShortOfTheWarningPercent() {
         DimensionUsage almost = tokens(79_999, 100_000L);
-        assertEquals(new BigDecimal("80.00"), almost.percent());
+        assertEquals(new BigDecimal("79.99"), almost.percent());
         assertEquals(List.of(), almost.due(80));
     }
 
@@ -92,7 +117,7 @@ class DimensionUsageTest {
         assertEquals("acme has exceeded its monthly ElevenLabs character limit: 120% used (1,200 of 1,000 characters)",
                 AlertMessages.describe("acme", AlertType.EXCEEDED, new DimensionUsage(
                         QuotaDimension.ELEVENLABS_CHARACTERS, BigDecimal.valueOf(1200), BigDecimal.valueOf(1000))));
-        assertEquals("acme has used 90.06% of its monthly cost limit ($90.057 of $100.00)",
+        assertEquals("acme has used 90.05% of its monthly cost limit ($90.057 of $100.00)",
                 AlertMessages.describe("acme", AlertType.WARNING, new DimensionUsage(QuotaDimension.TOTAL_COST_USD,
                         new BigDecimal("90.057"), new BigDecimal("100"))));
         assertEquals("acme has exceeded its monthly Smartflo minute limit (0.5 of 0 minutes)",

@@ -57,12 +57,22 @@ class QuotaStatusesTest {
         QuotaStatus status = QuotaStatuses.of(quota(100_000L, null, Enforcement.BLOCK), tokens(99_999), 0, NOW);
         assertEquals(new BigDecimal("99.99"), status.dimensions().get(0).percent());
         assertFalse(status.blocked());
-        QuotaStatus zero = QuotaStatuses.of(quota(0L, null, Enforcement.BLOCK), tokens(0), 0, NOW);
-        assertEquals(0, zero.dimensions().get(0).percent().signum());
-        assertFalse(zero.blocked());
-        QuotaStatus zeroUsed = QuotaStatuses.of(quota(0L, null, Enforcement.BLOCK), tokens(1), 0, NOW);
-        assertEquals(0, zeroUsed.dimensions().get(0).percent().compareTo(BigDecimal.valueOf(100)));
-        assertTrue(zeroUsed.blocked());
+        QuotaStatus oneShort = QuotaStatuses.of(quota(500_000L, null, Enforcement.BLOCK), tokens(499_999), 0, NOW);
+        assertEquals("99.99", oneShort.dimensions().get(0).percent().toPlainString());
+        assertFalse(oneShort.blocked());
+    }
+
+    @Test
+    void shouldBlockAtALimitOfZeroEvenWithNothingUsedAsTheGatewayDoes() {
+        for (MonthlyUsage usage : new MonthlyUsage[] {null, tokens(0), tokens(1)}) {
+            QuotaStatus zero = QuotaStatuses.of(quota(0L, null, Enforcement.BLOCK), usage, 0, NOW);
+            assertTrue(zero.blocked());
+            QuotaStatus.Dimension tokens = zero.dimensions().get(0);
+            assertEquals("100.00", tokens.percent().toPlainString());
+            // the gateway's rule: used >= limit under BLOCK
+            assertTrue(tokens.used().compareTo(tokens.limit()) >= 0);
+        }
+        assertFalse(QuotaStatuses.of(quota(0L, null, Enforcement.ALERT_ONLY), null, 0, NOW).blocked());
     }
 
     @Test

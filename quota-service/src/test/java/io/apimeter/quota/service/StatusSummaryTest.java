@@ -41,6 +41,12 @@ class StatusSummaryTest {
     }
 
     @Test
+    void shouldNeverSayAHundredPercentBeforeTheLimitIsReached() {
+        assertEquals("99.99% of token limit used", StatusSummary.of(report(false, null,
+                usage(QuotaDimension.OPENAI_TOKENS, "499999", "500000"))));
+    }
+
+    @Test
     void shouldSayNothingWasUsedWhenNothingWas() {
         assertEquals("Nothing used in 2026-11 (no limits)", StatusSummary.of(report(false, null,
                 usage(QuotaDimension.OPENAI_TOKENS, "0", null),
