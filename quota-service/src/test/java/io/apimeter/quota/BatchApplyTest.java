@@ -19,7 +19,6 @@ import io.apimeter.testkit.ApimeterTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -98,9 +97,8 @@ class BatchApplyTest {
         assertEquals(sameMinute.get(3).eventId(), rateLimits.get(0).causeEventId());
     }
 
+    /** The quota, in force in the past months this test counts in. */
     private static void putQuota(String customer, String body) {
-        asAdmin().contentType(ContentType.JSON).body(body)
-                .when().put("/quotas/{id}", customer)
-                .then().statusCode(200);
+        LimitsInForce.putQuota(customer, body);
     }
 }

@@ -165,9 +165,8 @@ class OnceOnlyAlertsTest {
         assertTrue(tokens.stream().allMatch(a -> a.causeEventId() == null), "fired by the quota change");
     }
 
+    /** The quota, in force in the past months this test counts in. */
     private static void putQuota(String customer, String body) {
-        asAdmin().contentType(ContentType.JSON).body(body)
-                .when().put("/quotas/{id}", customer)
-                .then().statusCode(200);
+        LimitsInForce.putQuota(customer, body);
     }
 }

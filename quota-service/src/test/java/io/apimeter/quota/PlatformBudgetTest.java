@@ -157,6 +157,15 @@ class PlatformBudgetTest {
                 .body("percent", equalTo("110.00"))
                 .body("state", equalTo("EXCEEDED"))
                 .body("summary", equalTo("$110 of $100 platform budget used in " + month + " (110%)"));
+
+        // A budget set since then leaves that month judged against the budget it had.
+        asAdmin().contentType(ContentType.JSON).body("{\"monthlyCostUsd\": \"1000\"}")
+                .when().put("/platform/budget").then().statusCode(200);
+        asAdmin().queryParam("month", month.toString()).when().get("/platform/status")
+                .then().statusCode(200)
+                .body("budgetUsd", equalTo("100"))
+                .body("percent", equalTo("110.00"))
+                .body("state", equalTo("EXCEEDED"));
     }
 
     @Test
@@ -207,7 +216,8 @@ class PlatformBudgetTest {
         return alerts.stream().filter(a -> !a.occurredAt().isBefore(start) && month.equals(a.month())).toList();
     }
 
+    /** The budget, in force in the past months this test counts in. */
     private static void putBudget(String body) {
-        asAdmin().contentType(ContentType.JSON).body(body).when().put("/platform/budget").then().statusCode(200);
+        LimitsInForce.putBudget(body);
     }
 }

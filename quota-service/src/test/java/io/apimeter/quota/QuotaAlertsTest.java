@@ -23,7 +23,6 @@ import io.apimeter.testkit.KafkaTestClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,10 +175,9 @@ class QuotaAlertsTest {
         assertEquals(2, of(all, QuotaDimension.ELEVENLABS_CHARACTERS).size());
     }
 
+    /** The quota, in force in the past months this test counts in. */
     private static void putQuota(String customer, String body) {
-        asAdmin().contentType(ContentType.JSON).body(body)
-                .when().put("/quotas/{id}", customer)
-                .then().statusCode(200);
+        LimitsInForce.putQuota(customer, body);
     }
 
     private static io.restassured.response.ValidatableResponse status(String customer, String month) {

@@ -178,22 +178,25 @@ class QuotaResourceTest {
                 .body("dimensions.find { it.dimension == 'TOTAL_COST_USD' }.state", equalTo("OK"))
                 .body("dimensions.find { it.dimension == 'REQUESTS_PER_MINUTE' }.limit", equalTo("60")));
 
-        // Another month: the four monthly dimensions, nothing used, and no block whatever the limits.
+        // An earlier month: the four monthly dimensions, nothing used, and the limits it had: none, the quota was
+        // set this month.
         String earlier = YearMonth.now(ZoneOffset.UTC).minusMonths(1).toString();
         status(customer, earlier)
                 .body("dimensions", hasSize(4))
+                .body("dimensions.limit", org.hamcrest.Matchers.everyItem(nullValue()))
                 .body("blocked", equalTo(false))
-                .body("summary", equalTo("0% of token limit used, $0 of $200 budget used"));
+                .body("summary", equalTo("Nothing used in " + earlier + " (no limits)"));
     }
 
     @Test
     void shouldReportUsageWithoutQuotaAndPercentOnceLimitsAreSet() {
         String customer = newCustomer();
-        Instant at = Instant.parse("2025-03-10T12:00:00Z");
+        Instant at = Instant.now();
+        String month = YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
         KAFKA.publish(openai(customer, 1234, at));
         KAFKA.publish(elevenlabs(customer, 500, at));
         KAFKA.publish(smartflo(customer, 90, "0.03", at));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(customer, "2025-03")
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(customer, month)
                 .body("calls", equalTo(3))
                 .body("costUsd", equalTo("0.07"))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.used", equalTo("1234"))
@@ -206,7 +209,7 @@ class QuotaResourceTest {
                 .body("{\"openaiTokens\": 10000, \"elevenlabsCharacters\": 0, \"smartfloMinutes\": \"4.5\","
                         + " \"totalCostUsd\": 0.21}")
                 .when().put("/quotas/{id}", customer).then().statusCode(200);
-        status(customer, "2025-03")
+        status(customer, month)
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.limit", equalTo("10000"))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.percent", equalTo("12.34"))
                 .body("dimensions.find { it.dimension == 'OPENAI_TOKENS' }.exceeded", equalTo(false))

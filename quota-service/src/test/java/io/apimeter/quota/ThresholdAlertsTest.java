@@ -6,7 +6,6 @@ import static io.apimeter.quota.QuotaTestKafka.of;
 import static io.apimeter.quota.QuotaTestKafka.openai;
 import static io.apimeter.quota.QuotaTestKafka.smartflo;
 import static io.apimeter.testkit.SampleEvents.newCustomer;
-import static io.apimeter.testkit.security.Callers.asAdmin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.apimeter.events.AlertEvent;
@@ -18,7 +17,6 @@ import io.apimeter.testkit.KafkaTestClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -43,10 +41,8 @@ class ThresholdAlertsTest {
         BigDecimal scale = scale(dimension);
         QuotaDimension marker = dimension == QuotaDimension.ELEVENLABS_CHARACTERS
                 ? QuotaDimension.OPENAI_TOKENS : QuotaDimension.ELEVENLABS_CHARACTERS;
-        asAdmin().contentType(ContentType.JSON)
-                .body("{\"" + field(dimension) + "\": \"" + BigDecimal.TEN.multiply(scale) + "\", \"" + field(marker)
-                        + "\": 1}")
-                .when().put("/quotas/{id}", customer).then().statusCode(200);
+        LimitsInForce.putQuota(customer, "{\"" + field(dimension) + "\": \"" + BigDecimal.TEN.multiply(scale)
+                + "\", \"" + field(marker) + "\": 1}");
 
         List<UsageEvent> steps = List.of(step(dimension, customer, "5", 0), step(dimension, customer, "3.5", 1),
                 step(dimension, customer, "0.5", 2), step(dimension, customer, "1", 3),

@@ -4,7 +4,8 @@ import io.apimeter.quota.service.Decimals;
 import io.apimeter.quota.service.PlatformReport;
 
 /**
- * The platform's cost of a month against the budget in force.
+ * The platform's cost of a month against its budget: the one in force, or for an earlier month the one it had when
+ * it ended.
  *
  * @param costUsd   all customers' cost of the month, decimal string
  * @param budgetUsd the monthly budget, null when there is none

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A customer's month against its limits; decimals as strings.
+ * A customer's month against its limits (an earlier month against the limits it had when it ended); decimals as
+ * strings.
  *
  * @param costUsd          the month's cost so far (same as {@code costSoFarUsd})
  * @param blocked          whether the gateway rejects the customer's calls now: enforcement BLOCK and a monthly

@@ -32,11 +32,13 @@ public class PlatformBudgets {
     private final EntityManager em;
     private final AlertLedger ledger;
     private final Outbox outbox;
+    private final LimitHistory history;
 
-    public PlatformBudgets(EntityManager em, AlertLedger ledger, Outbox outbox) {
+    public PlatformBudgets(EntityManager em, AlertLedger ledger, Outbox outbox, LimitHistory history) {
         this.em = em;
         this.ledger = ledger;
         this.outbox = outbox;
+        this.history = history;
     }
 
     /** A priced call of a batch, in the order the batch holds them. */
@@ -45,7 +47,8 @@ public class PlatformBudgets {
 
     /**
      * Adds a batch's calls of one month to its cost, touching the row once, and fires the PLATFORM_COST alerts
-     * due, each for the call that crossed its threshold.
+     * due, each for the call that crossed its threshold, against the month's budget (an earlier month's: the one
+     * it had when it ended).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void addAll(YearMonth month, List<Charge> charges) {
@@ -61,7 +64,7 @@ public class PlatformBudgets {
                 .setParameter("cost", sum)
                 .setParameter("at", now())
                 .getSingleResult();
-        PlatformBudget budget = em.find(PlatformBudget.class, PlatformBudget.ID);
+        PlatformBudget budget = budgetOf(month, now());
         if (budget == null || budget.monthlyCostUsd == null) {
             return;
         }
@@ -85,11 +88,14 @@ public class PlatformBudgets {
     @Transactional(Transactional.TxType.SUPPORTS)
     public PlatformBudget budget() {
         PlatformBudget budget = em.find(PlatformBudget.class, PlatformBudget.ID);
-        if (budget == null) {
-            budget = new PlatformBudget();
-            budget.id = PlatformBudget.ID;
-            budget.warnAtPercent = QuotaSettings.DEFAULT_WARN_AT_PERCENT;
-        }
+        return budget == null ? none() : budget;
+    }
+
+    /** No budget, warning at 80%: not saved. */
+    private static PlatformBudget none() {
+        PlatformBudget budget = new PlatformBudget();
+        budget.id = PlatformBudget.ID;
+        budget.warnAtPercent = QuotaSettings.DEFAULT_WARN_AT_PERCENT;
         return budget;
     }
 
@@ -108,6 +114,7 @@ public class PlatformBudgets {
         budget.warnAtPercent = warnAtPercent;
         budget.updatedAt = now;
         em.flush();
+        history.record(budget);
 
         YearMonth month = Months.of(now);
         BigDecimal cost = lockMonth(month);
@@ -126,7 +133,7 @@ public class PlatformBudgets {
         return budget;
     }
 
-    /** The platform's cost of a month against the budget in force. */
+    /** The platform's cost of a month against its budget: the one in force, or the one an earlier month ended with. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public PlatformReport report(YearMonth month) {
         @SuppressWarnings("unchecked")
@@ -134,9 +141,18 @@ public class PlatformBudgets {
                 .setParameter("month", month.toString())
                 .getResultList();
         BigDecimal cost = rows.isEmpty() ? BigDecimal.ZERO : rows.get(0);
-        PlatformBudget budget = budget();
+        PlatformBudget budget = budgetOf(month, now());
+        if (budget == null) {
+            budget = none();
+        }
         return new PlatformReport(month, new DimensionUsage(QuotaDimension.TOTAL_COST_USD, cost,
                 Decimals.normalize(budget.monthlyCostUsd)), budget.warnAtPercent);
+    }
+
+    /** The budget that judges {@code month}: the one in force, or for an earlier month its own; null when none. */
+    private PlatformBudget budgetOf(YearMonth month, Instant now) {
+        return LimitHistory.isEarlier(month, now) ? history.budgetOf(month) : em.find(PlatformBudget.class,
+                PlatformBudget.ID);
     }
 
     private void evaluate(YearMonth month, BigDecimal cost, PlatformBudget budget, Instant occurredAt,

@@ -50,9 +50,11 @@ public class QuotaService {
     private final UnusualActivity unusual;
     private final QuotaStatuses statuses;
     private final PlatformBudgets platform;
+    private final LimitHistory history;
 
     public QuotaService(EntityManager em, QuotaAlerts alerts, ActivityCounters counters, RateLimits rateLimits,
-                        UnusualActivity unusual, QuotaStatuses statuses, PlatformBudgets platform) {
+                        UnusualActivity unusual, QuotaStatuses statuses, PlatformBudgets platform,
+                        LimitHistory history) {
         this.em = em;
         this.alerts = alerts;
         this.counters = counters;
@@ -60,6 +62,7 @@ public class QuotaService {
         this.unusual = unusual;
         this.statuses = statuses;
         this.platform = platform;
+        this.history = history;
     }
 
     /**
@@ -78,7 +81,8 @@ public class QuotaService {
      * memory; thresholds and per-minute limits are judged from the totals before the batch, event by event in
      * order, so each alert fires once and for the event that crossed; unusual activity is judged after the
      * customer's last event and, only when that is unusual, event by event to find the one that made it so; the
-     * status is published once when it changed. The platform's cost is touched once per month, last.
+     * status is published once when it changed. The platform's cost is touched once per month, last. An event of
+     * an earlier month (a late event, a replay) is judged against that month's limits, not today's.
      */
     public int applyAll(List<UsageEvent> events) {
         Instant now = now();
@@ -138,6 +142,8 @@ public class QuotaService {
     /**
      * One customer's events of a batch, in order, its rows locked and its minutes counted already.
      *
+     * @param quota     the quota in force, null when none; it judges the current month, an earlier month is judged
+     *                  against the limits it had ({@link LimitHistory})
      * @param running   each minute's requests before the batch, counted up here event by event
      * @param overLimit whether each minute was marked over the limit, kept up to date here
      */
@@ -151,8 +157,13 @@ public class QuotaService {
             state.updatedAt = now;
         }
         Map<YearMonth, String> reached = new HashMap<>();
+        Map<YearMonth, Optional<Quota>> earlier = new HashMap<>();
         for (UsageEvent event : events) {
             YearMonth month = Months.of(event.occurredAt());
+            Quota limits = LimitHistory.isEarlier(month, now)
+                    ? earlier.computeIfAbsent(month, m -> Optional.ofNullable(history.quotaOf(state.customerId, m)))
+                    .orElse(null)
+                    : quota;
             MonthlyUsage usage = months.get(new MonthlyUsage.Key(state.customerId, month.toString()));
             BigDecimal cost = event.cost().amountOrZero();
             add(usage, event, now);
@@ -162,17 +173,17 @@ public class QuotaService {
             Instant minuteStart = event.occurredAt().truncatedTo(ChronoUnit.MINUTES);
             // Only a request is one; a call's billed seconds reported later (or their correction) are not.
             long requests = event.countsAsCall() ? ++running.get(minuteStart)[0] : running.get(minuteStart)[0];
-            if (quota != null) {
+            if (limits != null) {
                 // The ledger is asked only where a threshold may have been crossed: at the month's first event of
                 // the batch and wherever the thresholds reached change.
-                String nowReached = reachedThresholds(quota, usage);
+                String nowReached = reachedThresholds(limits, usage);
                 if (!nowReached.equals(reached.put(month, nowReached))) {
-                    alerts.evaluate(quota, usage, event.occurredAt(), event.eventId());
+                    alerts.evaluate(limits, usage, event.occurredAt(), event.eventId());
                 }
                 ActivityCounters.Minute minute = new ActivityCounters.Minute(minuteStart, requests,
                         overLimit.get(minuteStart));
-                rateLimits.check(quota, minute, event.occurredAt(), event.eventId());
-                if (quota.requestsPerMinute != null && requests > quota.requestsPerMinute) {
+                rateLimits.check(limits, minute, event.occurredAt(), event.eventId());
+                if (limits.requestsPerMinute != null && requests > limits.requestsPerMinute) {
                     overLimit.put(minuteStart, true); // marked in the database by the check, now or before
                 }
             }
@@ -279,8 +290,9 @@ public class QuotaService {
     }
 
     /**
-     * Creates or replaces a customer's quota. In the same transaction: the current month's thresholds that
-     * usage is now below are re-armed, those it is at or above fire at once, and the customer's status is
+     * Creates or replaces a customer's quota. In the same transaction: the quota is kept as a version (earlier
+     * months keep the limits they had), the current month's thresholds that usage is now below are re-armed, those
+     * it is at or above fire at once (a limit of zero: even with nothing used), and the customer's status is
      * published (a block starts or ends at once).
      */
     public Quota put(String customerId, QuotaSettings settings) {
@@ -300,11 +312,14 @@ public class QuotaService {
         quota.enforcement = settings.enforcement().name();
         quota.updatedAt = now;
         em.flush();
+        history.record(quota);
         MonthlyUsage usage = lockMonth(customerId, Months.of(now));
         if (usage == null) {
             // Nothing used this month: only a limit of zero is reached, but it is, and must fire like any other.
             usage = blank(customerId, Months.of(now).toString());
         }
+        alerts.rearm(quota, usage, now);
+        alerts.evaluate(quota, usage, now, null);
         QuotaStatus status = statuses.publish(state, quota, true);
         LOG.infof("quota of %s set: tokens=%s characters=%s minutes=%s cost=%s rpm=%s warn=%d%% %s; blocked=%s",
                 customerId, quota.openaiTokens, quota.elevenlabsCharacters, quota.smartfloMinutes, quota.totalCostUsd,
@@ -317,14 +332,16 @@ public class QuotaService {
         return Optional.ofNullable(em.find(Quota.class, customerId));
     }
 
-    /** A month against the limits in force; for the current month also requests per minute and the block. */
-        alerts.rearm(quota, usage, now);
-        alerts.evaluate(quota, usage, now, null);
+    /**
+     * A month against its limits: the quota in force for the current month, for an earlier month the limits it had
+     * when it ended; for the current month also requests per minute and the block.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
     public MonthlyReport report(String customerId, YearMonth month) {
         Instant now = now();
         MonthlyUsage usage = em.find(MonthlyUsage.class, new MonthlyUsage.Key(customerId, month.toString()));
-        Quota quota = em.find(Quota.class, customerId);
+        Quota quota = LimitHistory.isEarlier(month, now) ? history.quotaOf(customerId, month)
+                : em.find(Quota.class, customerId);
         Enforcement enforcement = quota == null ? Enforcement.ALERT_ONLY : Enforcement.valueOf(quota.enforcement);
         int warnAt = quota == null ? QuotaSettings.DEFAULT_WARN_AT_PERCENT : quota.warnAtPercent;
         boolean current = month.equals(Months.of(now));
