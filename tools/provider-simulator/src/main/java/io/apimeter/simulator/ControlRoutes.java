@@ -6,6 +6,7 @@ import io.apimeter.simulator.http.Router;
 import io.apimeter.simulator.http.SimError;
 import io.apimeter.simulator.smartflo.CallDetailRecord;
 import io.apimeter.simulator.smartflo.SmartfloCalls;
+import io.apimeter.simulator.smartflo.SmartfloSignature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -42,8 +43,10 @@ final class ControlRoutes {
     }
 
     /**
-     * {@code POST /_sim/smartflo/calls/{call_id}/complete?billsec=N[&webhook=URL][&header=Name:Value]}: builds the
-     * call's record; without a webhook answers it, with one posts it there and answers with the webhook's status.
+     * {@code POST /_sim/smartflo/calls/{call_id}/complete?billsec=N[&webhook=URL][&header=Name:Value][&secret=S]}:
+     * ends the call (Smartflo keeps its record, which the call records API answers from then on) and builds the
+     * record it posts; without a webhook only answers it (a record Smartflo never delivered), with one posts it
+     * there, signed with {@code secret} when given ({@link SmartfloSignature}), and answers with the webhook's status.
      */
     private static void completeCall(Exchange exchange, SmartfloCalls calls, HttpClient webhookClient) {
         long billsec;
@@ -67,6 +70,10 @@ final class ControlRoutes {
         RequestOptions request;
         try {
             request = webhook == null ? null : webhookRequest(webhook, exchange.request().params().getAll("header"));
+            if (exchange.queryParam("secret") != null && request == null) {
+                throw new IllegalArgumentException("Query parameter secret signs the record posted to a webhook:"
+                        + " name the webhook too.");
+            }
         } catch (IllegalArgumentException e) {
             exchange.respondJson(400, new SimError("bad_request", e.getMessage()));
             return;
@@ -77,6 +84,10 @@ final class ControlRoutes {
             return;
         }
         Buffer body = Json.encode(cdr);
+        String secret = exchange.queryParam("secret");
+        if (secret != null) {
+            request.putHeader(SmartfloSignature.HEADER, SmartfloSignature.sign(secret, body.getBytes()));
+        }
         webhookClient.request(request)
                 .compose(sent -> sent.send(body))
                 .compose(answer -> answer.body().map(answerBody -> new Delivery(cdr, answer.statusCode(),

@@ -130,7 +130,11 @@ public final class ProviderSimulator implements AutoCloseable {
      * The call-ended record (CDR) Smartflo would post to its webhook for a call placed on this simulator with
      * {@code POST /smartflo/v1/click_to_call}, ending now after {@code billedSeconds} of talk, as JSON:
      * {@code {"call_id", "uuid", "call_status", "billsec", "duration", "start_stamp", "end_stamp", "agent_number",
-     * "destination_number", ...}}. The call stays known, so it can be completed again.
+     * "destination_number", ...}}. The call stays known, so it can be completed again (a resent or corrected record).
+     * From then on Smartflo keeps the call's record with these billed seconds (the last completion's): its call
+     * records API ({@code GET /smartflo/v1/call/records?call_id=..}) answers it. Nothing is posted to any webhook: a
+     * test that does not post the returned record itself plays a record Smartflo never delivered; a call never
+     * completed has no record at all.
      *
      * @throws IllegalArgumentException when no such call was placed here, or billedSeconds is negative
      */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.apimeter.simulator.smartflo.SmartfloSignature;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
@@ -44,7 +45,8 @@ class SmartfloTest {
             byte[] body = exchange.getRequestBody().readAllBytes();
             DELIVERED.add(new String[] {new String(body, StandardCharsets.UTF_8),
                     exchange.getRequestHeaders().getFirst("X-Webhook-Token"),
-                    exchange.getRequestHeaders().getFirst("Content-Type")});
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    exchange.getRequestHeaders().getFirst(SmartfloSignature.HEADER)});
             byte[] answer = "{\"accepted\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(202, answer.length);
             exchange.getResponseBody().write(answer);
@@ -183,6 +185,74 @@ class SmartfloTest {
         assertEquals(400, badWebhook.statusCode());
         assertEquals(502, unreachable.statusCode());
         assertEquals("webhook_unreachable", json(unreachable).get("code").asText());
+    }
+
+    @Test
+    void shouldSignTheRecordPostedToTheWebhookWithTheSecretGiven() throws Exception {
+        String callId = placeCall();
+
+        HttpResponse<String> response = client.send(client.post("/_sim/smartflo/calls/" + callId + "/complete"
+                + "?billsec=42&webhook=" + URLEncoder.encode(webhookUrl(), StandardCharsets.UTF_8)
+                + "&secret=" + URLEncoder.encode("whsec_test", StandardCharsets.UTF_8), ""));
+
+        assertEquals(202, response.statusCode(), response.body());
+        String[] delivered = DELIVERED.poll(5, TimeUnit.SECONDS);
+        assertEquals(SmartfloSignature.sign("whsec_test", delivered[0]), delivered[3]);
+        assertTrue(delivered[3].matches("sha256=[0-9a-f]{64}"), delivered[3]);
+        // HMAC-SHA256 of "" under "key" (RFC 4231-style check of the hex form)
+        assertEquals("sha256=5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0",
+                SmartfloSignature.sign("key", ""));
+        HttpResponse<String> withoutWebhook = client.send(client.post("/_sim/smartflo/calls/" + callId
+                + "/complete?billsec=1&secret=s", ""));
+        assertEquals(400, withoutWebhook.statusCode());
+    }
+
+    @Test
+    void shouldKeepTheRecordOfAnEndedCallForTheCallRecordsApi() throws Exception {
+        String callId = placeCall();
+        HttpResponse<String> ongoing = client.send(records("?call_id=" + callId));
+        assertEquals(200, ongoing.statusCode(), ongoing.body());
+        assertEquals(0, json(ongoing).get("count").asInt(), "a call still going on has no record");
+        assertEquals(0, json(ongoing).get("results").size());
+
+        simulator.completeCall(callId, 95);
+        JsonNode page = json(client.send(records("?call_id=" + callId)));
+        assertEquals(1, page.get("count").asInt());
+        assertEquals(1, page.get("size").asInt());
+        assertEquals(1, page.get("page").asInt());
+        assertEquals(20, page.get("limit").asInt());
+        JsonNode record = page.get("results").get(0);
+        assertEquals(callId, record.get("call_id").asText());
+        assertEquals("answered", record.get("status").asText());
+        assertEquals(95, record.get("answered_seconds").asLong());
+        assertEquals(100, record.get("call_duration").asLong());
+        assertEquals("919876543210", record.get("client_number").asText());
+        assertTrue(record.get("recording_url").isNull());
+
+        // A corrected record replaces the one kept.
+        client.send(client.post("/_sim/smartflo/calls/" + callId + "/complete?billsec=0", ""));
+        JsonNode corrected = json(client.send(records("?call_id=" + callId))).get("results").get(0);
+        assertEquals(0, corrected.get("answered_seconds").asLong());
+        assertEquals("missed", corrected.get("status").asText());
+
+        String other = placeCall();
+        simulator.completeCall(other, 7);
+        JsonNode all = json(client.send(records("?limit=1")));
+        assertTrue(all.get("count").asInt() >= 2, all.toString());
+        assertEquals(other, all.get("results").get(0).get("call_id").asText(), "the last ended first");
+    }
+
+    @Test
+    void shouldRefuseCallRecordsWithoutTokenOrWithABadPage() throws Exception {
+        HttpResponse<String> noToken = client.send(client.request("/smartflo/v1/call/records").GET());
+        assertEquals(401, noToken.statusCode());
+        assertEquals("{\"success\":false,\"message\":\"Unauthenticated\"}", noToken.body());
+        assertEquals(422, client.send(records("?limit=0")).statusCode());
+        assertEquals(422, client.send(records("?page=x")).statusCode());
+    }
+
+    private static HttpRequest.Builder records(String query) {
+        return client.request("/smartflo/v1/call/records" + query).GET().header("Authorization", "Bearer sf-token");
     }
 
     @Test
