@@ -159,7 +159,7 @@ public class OpenAiProxy {
                 });
                 return;
             }
-            SseRelay relay = new SseRelay(dropUsage);
+            SseRelay relay = new SseRelay(dropUsage, call.model());
             ProviderCalls.passBackHead(client, status, answer.response().headers());
             StreamRelay.start(answer, client, relay, (clientGone, upstreamBroken) ->
                     meterStream(call, status, request, relay.result(clientGone, upstreamBroken)));
@@ -172,7 +172,7 @@ public class OpenAiProxy {
             meter.record(call, status, outcome, result.reportedUsage());
         } else {
             long input = TokenEstimator.count(call.model(), TokenEstimator.inputText(request));
-            long output = TokenEstimator.count(call.model(), result.outputText());
+            long output = result.estimatedOutputTokens();
             Outcome outcome = result.clientGone() ? Outcome.CLIENT_ABORTED
                     : result.upstreamBroken() ? Outcome.PROVIDER_ERROR : Outcome.SUCCESS;
             meter.record(call, result.clientGone() ? 499 : status, outcome, new Usage(input, output, 0, 0, 0, 0, true));

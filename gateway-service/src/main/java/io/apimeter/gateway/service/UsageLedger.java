@@ -5,6 +5,7 @@ import io.apimeter.events.QuotaStatus;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -40,6 +41,7 @@ public class UsageLedger {
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final long unconfirmedForNanos;
 
+    @Inject
     public UsageLedger(GatewayConfig config) {
         this(config.quota().unconfirmedFor());
     }
