@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.apimeter.events.AlertEvent;
 import io.apimeter.events.AlertType;
@@ -99,8 +100,12 @@ class QuotaChangesTest {
         KAFKA.publish(over);
 
         List<QuotaStatus> statuses = statuses(customer, list -> list.stream().anyMatch(QuotaStatus::blocked));
-        assertEquals(List.of(false, false, true), statuses.stream().map(QuotaStatus::blocked).toList());
-        QuotaStatus blocked = statuses.get(2);
+        // Under a monthly BLOCK limit a status follows every batch of the customer's events, naming the last.
+        QuotaStatus blocked = statuses.get(statuses.size() - 1);
+        assertTrue(blocked.blocked());
+        assertEquals(over.eventId(), blocked.lastEventId(), "the status names the last event it counted");
+        assertEquals(List.of(false), statuses.subList(0, statuses.size() - 1).stream().map(QuotaStatus::blocked)
+                .distinct().toList());
         assertEquals(current.toString(), blocked.month());
         assertEquals(new QuotaStatus.Dimension(QuotaDimension.TOTAL_COST_USD, new BigDecimal("1.1"), new BigDecimal("1"),
                 new BigDecimal("110.00"), "BLOCK"), blocked.dimensions().get(0));

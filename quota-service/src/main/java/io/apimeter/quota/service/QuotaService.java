@@ -190,7 +190,7 @@ public class QuotaService {
         }
         unusual.checkAll(state, events);
         if (quota != null) {
-            statuses.publish(state, quota, false);
+            statuses.publish(state, quota, false, events.get(events.size() - 1).eventId());
         }
     }
 

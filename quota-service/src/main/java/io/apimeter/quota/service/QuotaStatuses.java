@@ -15,6 +15,7 @@ import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -46,6 +47,17 @@ public class QuotaStatuses {
      * newest by updatedAt keeps the last decided, even with replicas whose clocks differ a little.
      */
     public QuotaStatus publish(CustomerState state, Quota quota, boolean always) {
+        return publish(state, quota, always, null);
+    }
+
+    /**
+     * As {@link #publish(CustomerState, Quota, boolean)}, after counting the customer's events up to
+     * {@code lastEventId}. A customer with a monthly limit in BLOCK mode gets a status after every batch of its
+     * events, naming the last: each gateway replica adds what it metered after that event to the status's
+     * figures, so that a BLOCK limit holds while events are on their way (see the gateway's UsageLedger).
+     */
+    public QuotaStatus publish(CustomerState state, Quota quota, boolean always, UUID lastEventId) {
+        boolean counting = lastEventId != null && blocksMonthly(quota);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         if (state.statusUpdatedAt != null && !now.isAfter(state.statusUpdatedAt)) {
             now = state.statusUpdatedAt.plus(1, ChronoUnit.MICROS);
@@ -54,8 +66,12 @@ public class QuotaStatuses {
         MonthlyUsage usage = em.find(MonthlyUsage.class, new MonthlyUsage.Key(quota.customerId, month.toString()));
         long requestsThisMinute = quota.requestsPerMinute == null ? 0 : counters.requestsIn(quota.customerId, now);
         QuotaStatus status = of(quota, usage, requestsThisMinute, now);
+        if (counting) {
+            status = new QuotaStatus(status.customerId(), status.month(), status.blocked(), status.dimensions(),
+                    status.rateLimitedUntil(), status.updatedAt(), lastEventId);
+        }
         String fingerprint = fingerprint(status);
-        if (!always && fingerprint.equals(state.statusFingerprint)) {
+        if (!always && !counting && fingerprint.equals(state.statusFingerprint)) {
             return null;
         }
         state.statusFingerprint = fingerprint;
@@ -96,6 +112,12 @@ public class QuotaStatuses {
         }
         return new QuotaStatus(quota.customerId, Months.of(now).toString(), enforcement == Enforcement.BLOCK && exceeded,
                 List.copyOf(dimensions), rateLimitedUntil, now);
+    }
+
+    /** Whether the quota limits a monthly dimension in BLOCK mode. */
+    static boolean blocksMonthly(Quota quota) {
+        return Enforcement.BLOCK.name().equals(quota.enforcement) && (quota.openaiTokens != null
+                || quota.elevenlabsCharacters != null || quota.smartfloMinutes != null || quota.totalCostUsd != null);
     }
 
     /** What the gateway decides on: the month, the monthly dimensions that block, the rate-limit block. */
