@@ -1,5 +1,8 @@
 package io.apimeter.gateway.messaging;
 
+import io.apimeter.common.messaging.RecordFailures;
+import io.apimeter.spool.EventSpool;
+import io.apimeter.spool.SpoolRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiPredicate;
 import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
@@ -16,6 +20,11 @@ import org.jboss.logging.Logger;
  * The one thread that sends what the spool holds, in the order it was appended. It sends a batch, waits
  * until the broker has acknowledged it, then commits the spool's position past the acknowledged records.
  * What the broker did not take is sent again, after a pause that grows while the broker stays away.
+ *
+ * <p>A record the broker refuses for good ({@link SendFailures#refusesRecord}: too large, invalid) would be
+ * refused at every try and hold back every record behind it, for ever and across restarts: it is handed to
+ * {@code setAside} (the dead-letter topic, or a file) and the position moves past it. Only when that fails too is
+ * it tried again like a record the broker could not take.
  *
  * <p>A batch that would not be full is held back for the {@code linger} time first, so that under a steady
  * load the sender, the producer and the broker wake once per batch of many events rather than every few calls.
@@ -38,11 +47,13 @@ final class SpoolSender implements Runnable {
 
     /** Hands one record to the broker; the stage completes when the broker has acknowledged it. */
     interface Transport {
-        CompletionStage<Void> send(byte[] payload);
+        CompletionStage<Void> send(SpoolRecord record);
     }
 
     private final EventSpool spool;
     private final IntConsumer onSent;
+    /** Keeps a refused record out of the way; false when it could not (it is then sent again later). */
+    private final BiPredicate<SpoolRecord, Throwable> setAside;
     private volatile Transport transport;
     private volatile boolean running;
     private volatile boolean retryNow;
@@ -51,14 +62,17 @@ final class SpoolSender implements Runnable {
     private volatile boolean idle;
     private final long lingerNanos;
 
-    SpoolSender(EventSpool spool, Transport transport, IntConsumer onSent) {
-        this(spool, transport, onSent, Duration.ZERO);
+    SpoolSender(EventSpool spool, Transport transport, BiPredicate<SpoolRecord, Throwable> setAside,
+                IntConsumer onSent) {
+        this(spool, transport, setAside, onSent, Duration.ZERO);
     }
 
-    SpoolSender(EventSpool spool, Transport transport, IntConsumer onSent, Duration linger) {
+    SpoolSender(EventSpool spool, Transport transport, BiPredicate<SpoolRecord, Throwable> setAside,
+                IntConsumer onSent, Duration linger) {
         this.lingerNanos = linger.toNanos();
         this.spool = spool;
         this.transport = transport;
+        this.setAside = setAside;
         this.onSent = onSent;
     }
 
@@ -129,7 +143,7 @@ final class SpoolSender implements Runnable {
         boolean lingered = false;
         boolean emptyBefore = false;
         while (running) {
-            List<EventSpool.Record> batch;
+            List<EventSpool.Entry> batch;
             // Set before looking, so that an append after the look wakes the sleep below.
             idle = true;
             try {
@@ -183,14 +197,17 @@ final class SpoolSender implements Runnable {
     private record Failure(String cause) {
     }
 
-    /** Sends the batch, commits the acknowledged records that precede the first failure; null when all went. */
-    private Failure sendBatch(List<EventSpool.Record> batch) {
+    /**
+     * Sends the batch and commits the records that precede the first failure the broker may get over: those it
+     * acknowledged and those it refused for good and that were set aside. Null when it went past every record.
+     */
+    private Failure sendBatch(List<EventSpool.Entry> batch) {
         Transport current = transport;
         List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-        for (EventSpool.Record record : batch) {
+        for (EventSpool.Entry entry : batch) {
             CompletableFuture<Void> ack;
             try {
-                ack = current.send(record.payload()).toCompletableFuture();
+                ack = current.send(entry.record()).toCompletableFuture();
             } catch (RuntimeException e) {
                 ack = CompletableFuture.failedFuture(e);
             }
@@ -205,20 +222,37 @@ final class SpoolSender implements Runnable {
         } catch (ExecutionException | TimeoutException e) {
             // counted below from the state of each acknowledgement
         }
+        int passed = 0;
         int acked = 0;
         String cause = null;
         for (CompletableFuture<Void> ack : acks) {
             if (ack.isDone() && !ack.isCompletedExceptionally()) {
                 acked++;
+                passed++;
                 continue;
             }
-            cause = ack.isDone() ? describe(ack) : "no acknowledgement within " + ACK_TIMEOUT.toMinutes() + " minutes";
-            break;
+            if (!ack.isDone()) {
+                cause = "no acknowledgement within " + ACK_TIMEOUT.toMinutes() + " minutes";
+                break;
+            }
+            Throwable failure = failureOf(ack);
+            if (!SendFailures.refusesRecord(failure)) {
+                cause = RecordFailures.describe(failure);
+                break;
+            }
+            if (!setAside.test(batch.get(passed).record(), failure)) {
+                cause = "a record the broker refuses for good could not be set aside: "
+                        + RecordFailures.describe(failure);
+                break;
+            }
+            passed++;
         }
-        if (acked > 0) {
+        if (passed > 0) {
             try {
-                spool.commit(batch.get(acked - 1).next(), acked);
-                onSent.accept(acked);
+                spool.commit(batch.get(passed - 1).next(), passed);
+                if (acked > 0) {
+                    onSent.accept(acked);
+                }
             } catch (Exception e) {
                 // The records were sent; they will be sent again, which consumers take as the same events.
                 return new Failure("cannot persist the spool position: " + e);
@@ -227,13 +261,12 @@ final class SpoolSender implements Runnable {
         return cause == null ? null : new Failure(cause);
     }
 
-    private static String describe(CompletableFuture<Void> failed) {
+    private static Throwable failureOf(CompletableFuture<Void> failed) {
         try {
             failed.join();
-            return "unknown";
+            return new IllegalStateException("unknown failure");
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return cause.toString();
+            return e.getCause() != null ? e.getCause() : e;
         }
     }
 

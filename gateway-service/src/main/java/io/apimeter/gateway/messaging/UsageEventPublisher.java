@@ -7,6 +7,9 @@ import io.apimeter.events.CloudEventHeaders;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.gateway.config.GatewayConfig;
+import io.apimeter.spool.EventSpool;
+import io.apimeter.spool.RecordFile;
+import io.apimeter.spool.SpoolRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,62 +21,87 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.InvalidRecordException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes one UsageEvent per metered call to {@code usage-events}, keyed on the customer, without ever
- * making the call wait for the broker: the event is appended to a local spool on disk, and a single
- * background sender passes the spool on to the broker in order (acks=all, idempotent producer), marking
- * its place only once the broker has acknowledged. While the broker is away, events wait in the spool; a
- * restarted gateway sends what its spool still holds.
+ * making the call wait for the broker: the event, with its key and CloudEvents headers, is appended to a local
+ * spool on disk, and a single background sender passes the spool on to the broker in order (acks=all, idempotent
+ * producer), marking its place only once the broker has acknowledged. While the broker is away, events wait in the
+ * spool; a restarted gateway sends what its spool still holds. An event the broker refuses for good goes to
+ * {@code usage-events-dlq} (or a file) instead of holding back the events behind it ({@link RejectedUsageEvents}).
  */
 @ApplicationScoped
 public class UsageEventPublisher {
     static final String SOURCE = "apimeter/gateway-service";
+    /** The channel of {@code usage-events-dlq}, for the events the broker refused for good. */
+    static final String DEAD_LETTER_CHANNEL = "usage-events-dlq-out";
+    /**
+     * The largest spool record (key, headers, event JSON and framing): a quarter of the producer's
+     * {@code max.request.size} and of the topic's {@code max.message.bytes} (1 MiB each), so that no event the spool
+     * took is refused for its size. An event is a few hundred bytes.
+     */
+    static final int MAX_RECORD_BYTES = EventSpool.DEFAULT_MAX_RECORD_BYTES;
     private static final Logger LOG = Logger.getLogger(UsageEventPublisher.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final long DROP_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final Emitter<String> emitter;
+    private final Emitter<String> deadLetterEmitter;
     private final EventSpool spool;
+    private final RecordFile rejectedFile;
     private final SpoolSender sender;
     private final long maxBytes;
     private final Counter published;
     private final Counter spooled;
     private final Counter failed;
+    private final Counter tooLarge;
     private final AtomicLong droppedSinceLog = new AtomicLong();
     private volatile long lastDropLog = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
 
-    public UsageEventPublisher(@Channel(Channels.USAGE_EVENTS_OUT) Emitter<String> emitter, MeterRegistry registry,
-                               GatewayConfig config) {
+    public UsageEventPublisher(@Channel(Channels.USAGE_EVENTS_OUT) Emitter<String> emitter,
+                               @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetterEmitter,
+                               MeterRegistry registry, GatewayConfig config) {
         this.emitter = emitter;
+        this.deadLetterEmitter = deadLetterEmitter;
         GatewayConfig.Spool settings = config.spool();
         this.maxBytes = settings.maxBytes().asLongValue();
         try {
-            this.spool = EventSpool.open(Path.of(settings.dir()), maxBytes, settings.segmentBytes().asLongValue(),
-                    settings.fsync(), settings.positionInterval());
+            this.spool = EventSpool.open(Path.of(settings.dir()),
+                    EventSpool.Settings.of(maxBytes, settings.segmentBytes().asLongValue())
+                            .withFsync(settings.fsync())
+                            .withPositionInterval(settings.positionInterval())
+                            .withMaxRecordBytes(MAX_RECORD_BYTES));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the usage event spool in " + settings.dir(), e);
         }
+        this.rejectedFile = new RecordFile(spool.dir().resolve(RejectedUsageEvents.FILE), settings.fsync());
         this.published = Counter.builder("apimeter.gateway.usage.events").tag("result", "published")
                 .description("Usage events the broker acknowledged").register(registry);
         this.spooled = Counter.builder("apimeter.gateway.usage.events").tag("result", "spooled")
                 .description("Usage events written to the local spool, to be sent to the broker").register(registry);
         this.failed = Counter.builder("apimeter.gateway.usage.events").tag("result", "failed")
-                .description("Usage events lost: the spool was full or the disk refused them").register(registry);
+                .description("Usage events lost: the spool was full, the disk refused them, or they were larger than"
+                        + " a spool record may be").register(registry);
+        this.tooLarge = Counter.builder("apimeter.gateway.usage.events.too.large")
+                .description("Usage events larger than a spool record may be, never spooled (also counted as failed)")
+                .register(registry);
         Gauge.builder("apimeter.gateway.usage.events.waiting", spool, EventSpool::waiting)
                 .description("Usage events in the spool that the broker has not acknowledged yet").register(registry);
         Gauge.builder("apimeter.gateway.usage.spool.bytes", spool, EventSpool::bytes).baseUnit("bytes")
                 .description("Bytes the usage event spool holds on disk").register(registry);
-        this.sender = new SpoolSender(spool, this::send, published::increment, settings.sendLinger());
+        RejectedUsageEvents rejected = new RejectedUsageEvents(this::sendDeadLetter, rejectedFile, registry);
+        this.sender = new SpoolSender(spool, this::send, rejected::setAside, published::increment,
+                settings.sendLinger());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -84,31 +112,42 @@ public class UsageEventPublisher {
         sender.stop(STOP_TIMEOUT);
         try {
             spool.close();
+            rejectedFile.close();
         } catch (IOException e) {
             LOG.warnf("closing the usage event spool: %s", e.toString());
         }
     }
 
     /**
-     * Appends the event to the spool for sending; returns at once. Returns false when the event could not be
-     * kept (spool full, disk failure): it is then counted as failed and logged, and the call goes on.
+     * Appends the event, with its key and CloudEvents headers, to the spool for sending; returns at once. Returns
+     * false when the event could not be kept (spool full, disk failure, an event larger than a spool record may be):
+     * it is then counted as failed and logged, and the call goes on.
      */
     public boolean publish(UsageEvent event) {
         String reason;
-        byte[] payload;
+        SpoolRecord record;
         try {
-            payload = EventJson.mapper().writeValueAsBytes(event);
-        } catch (IOException e) {
-            dropped(event, "it cannot be written as JSON: " + e.getMessage());
+            record = new SpoolRecord(event.customerId(), CloudEventHeaders.of(event, SOURCE),
+                    EventJson.mapper().writeValueAsBytes(event));
+        } catch (IOException | RuntimeException e) {
+            dropped(event, "it cannot be written as a record: " + e.getMessage());
             return false;
         }
         try {
-            if (spool.append(payload)) {
-                spooled.increment();
-                sender.wake();
-                return true;
+            switch (spool.append(record)) {
+                case APPENDED -> {
+                    spooled.increment();
+                    sender.wake();
+                    return true;
+                }
+                case FULL -> reason = "the spool in " + spool.dir() + " is full (" + maxBytes + " bytes)";
+                case TOO_LARGE -> {
+                    tooLarge.increment();
+                    reason = "it is larger than a spool record may be (" + record.value().length + " bytes of JSON, at"
+                            + " most " + spool.maxRecordBytes() + " bytes with key and headers)";
+                }
+                default -> throw new IllegalStateException("unknown append result");
             }
-            reason = "the spool in " + spool.dir() + " is full (" + maxBytes + " bytes)";
         } catch (IOException | RuntimeException e) {
             reason = "the spool in " + spool.dir() + " cannot be written: " + e;
         }
@@ -129,18 +168,34 @@ public class UsageEventPublisher {
         }
     }
 
-    /** Sends one spooled event through the emitter; the stage completes when the broker has acknowledged it. */
-    private CompletionStage<Void> send(byte[] payload) {
-        Envelope envelope = envelope(payload);
-        if (envelope == null) {
-            // Cannot happen for what publish() wrote; skipped so that it cannot hold back the events behind it.
-            failed.increment();
-            LOG.errorf("a spooled usage event is not valid and is skipped: it lacks eventId, customerId or occurredAt");
-            return CompletableFuture.completedFuture(null);
+    /**
+     * Sends one spooled event through the emitter; the stage completes when the broker has acknowledged it. A record
+     * an earlier gateway spooled holds the event JSON alone: its key and headers are read from the JSON.
+     */
+    private CompletionStage<Void> send(SpoolRecord record) {
+        SpoolRecord keyed = record.key() != null ? record : withEnvelope(record);
+        if (keyed == null) {
+            // Cannot happen for what publish() wrote; set aside so that it cannot hold back the events behind it.
+            return CompletableFuture.failedFuture(new InvalidRecordException(
+                    "a spooled usage event is not valid: it lacks eventId, customerId or occurredAt"));
         }
-        return KafkaSend.send(emitter, envelope.customerId(), new String(payload, StandardCharsets.UTF_8),
-                CloudEventHeaders.of(envelope.eventId(), UsageEvent.TYPE, SOURCE, envelope.occurredAt(),
-                        envelope.customerId()));
+        return KafkaSend.send(emitter, keyed.key(), new String(keyed.value(), StandardCharsets.UTF_8),
+                keyed.headers());
+    }
+
+    private CompletionStage<Void> sendDeadLetter(SpoolRecord letter) {
+        return KafkaSend.send(deadLetterEmitter, letter.key(), new String(letter.value(), StandardCharsets.UTF_8),
+                letter.headers());
+    }
+
+    /** A record of the earlier spool format (the JSON alone) with the key and headers of its event; null if invalid. */
+    static SpoolRecord withEnvelope(SpoolRecord record) {
+        Envelope envelope = envelope(record.value());
+        if (envelope == null) {
+            return null;
+        }
+        return new SpoolRecord(envelope.customerId(), CloudEventHeaders.of(envelope.eventId(), UsageEvent.TYPE,
+                SOURCE, envelope.occurredAt(), envelope.customerId()), record.value());
     }
 
     /** What the key and the CloudEvents headers of a spooled event need. */
@@ -149,7 +204,7 @@ public class UsageEventPublisher {
 
     /**
      * The event id, customer and time of a spooled event, read with a streaming parser (the rest of the event is
-     * skipped, not bound): the sender handles every event, so this is most of its work. Null when one is missing.
+     * skipped, not bound). Only records of the earlier spool format need it. Null when one is missing.
      */
     static Envelope envelope(byte[] payload) {
         String eventId = null;

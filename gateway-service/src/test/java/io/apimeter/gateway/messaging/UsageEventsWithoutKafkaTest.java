@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.gateway.SimulatorTestResource;
+import io.apimeter.spool.SpoolRecord;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.apimeter.testkit.KafkaTestClient;
 import io.apimeter.testkit.SharedInfrastructure;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,10 +71,11 @@ class UsageEventsWithoutKafkaTest {
         }
 
         @Override
-        public CompletableFuture<Void> send(byte[] payload) {
+        public CompletableFuture<Void> send(SpoolRecord record) {
             CompletableFuture<Void> acked = new CompletableFuture<>();
             try {
-                producer.send(new ProducerRecord<>("usage-events", new String(payload, StandardCharsets.UTF_8)),
+                producer.send(new ProducerRecord<>("usage-events", record.key(),
+                                new String(record.value(), StandardCharsets.UTF_8)),
                         (metadata, error) -> {
                             if (error == null) {
                                 acked.complete(null);
@@ -120,12 +123,18 @@ class UsageEventsWithoutKafkaTest {
             publisher.sender().useTransport(kafka);
         }
 
-        List<UsageEvent> events;
+        List<ConsumerRecord<String, String>> records;
         try (KafkaTestClient client = new KafkaTestClient(SharedInfrastructure.get().kafkaBootstrapServers())) {
-            events = client.readKey("usage-events", customer.id(), found -> found.size() >= 5, Duration.ofSeconds(30))
-                    .stream().map(r -> EventJson.readUsageEvent(r.value())).toList();
+            records = client.readKey("usage-events", customer.id(), found -> found.size() >= 5, Duration.ofSeconds(30));
         }
+        List<UsageEvent> events = records.stream().map(r -> EventJson.readUsageEvent(r.value())).toList();
         assertEquals(5, events.size());
+        for (int i = 0; i < 5; i++) {
+            // key and CloudEvents headers come from the spool record, as publish() wrote them
+            assertEquals(events.get(i).eventId().toString(), KafkaTestClient.header(records.get(i), "ce_id"));
+            assertEquals(customer.id(), KafkaTestClient.header(records.get(i), "ce_subject"));
+            assertEquals(UsageEvent.TYPE, KafkaTestClient.header(records.get(i), "ce_type"));
+        }
         assertEquals(events.stream().sorted(Comparator.comparing(UsageEvent::occurredAt)).toList(), events,
                 "sent in the order of the calls");
         for (int i = 0; i < 5; i++) {
