@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apimeter.events.CloudEventHeaders;
+import io.apimeter.events.EventJson;
+import io.apimeter.events.UsageEvent;
 import io.apimeter.spool.EventSpool;
 import io.apimeter.spool.SpoolRecord;
+import io.apimeter.testkit.SampleEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -267,5 +272,21 @@ class SpoolSenderTest {
         assertFalse(SendFailures.refusesRecord(new TopicAuthorizationException(Set.of("usage-events"))));
         assertFalse(SendFailures.refusesRecord(new org.apache.kafka.common.errors.UnknownServerException("boom")));
         assertFalse(SendFailures.refusesRecord(new IllegalStateException("producer closed")));
+    }
+
+    @Test
+    void shouldGiveARecordOfTheEarlierSpoolFormatTheKeyAndHeadersOfItsEvent() throws Exception {
+        // an earlier gateway spooled the event JSON alone
+        UsageEvent event = SampleEvents.openAi("c-earlier", Instant.parse("2026-11-30T23:59:59.999Z"), "0.01");
+        SpoolRecord earlier = SpoolRecord.of(EventJson.mapper().writeValueAsBytes(event));
+
+        SpoolRecord keyed = UsageEventPublisher.withEnvelope(earlier);
+        assertEquals("c-earlier", keyed.key());
+        assertEquals(CloudEventHeaders.of(event, UsageEventPublisher.SOURCE).keySet(), keyed.headers().keySet());
+        assertEquals(event.eventId().toString(), keyed.header(CloudEventHeaders.ID));
+        assertEquals("2026-11-30T23:59:59.999Z", keyed.header(CloudEventHeaders.TIME));
+        assertEquals(earlier.value(), keyed.value());
+        assertEquals(null, UsageEventPublisher.withEnvelope(SpoolRecord.of("{\"eventId\":\"x\"}".getBytes(
+                StandardCharsets.UTF_8))), "an event without customer and time cannot be keyed");
     }
 }
