@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.apimeter.simulator.ProviderSimulator;
 import io.apimeter.simulator.SimulatorOptions;
 import io.apimeter.testkit.EmbeddedKafka;
+import io.apimeter.testkit.EmbeddedPostgresServer;
 import io.apimeter.testkit.FreePorts;
 import io.apimeter.testkit.SharedInfrastructure;
 import io.restassured.http.ContentType;
@@ -45,16 +46,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The broker goes away under load: the gateway keeps answering every call, holds the usage events on its
- * disk, and once the broker is back every call made appears exactly once in the usage log.
+ * The broker, then the gateway's own database, goes away under load: the gateway keeps answering every call
+ * (no 5xx), stays ready, and every call made appears exactly once in the usage log. While the broker is away the
+ * gateway holds the usage events on its disk; while its database is away it authorises calls from memory.
  *
  * <p>The gateway and the usage recorder run as packaged processes against a Kafka broker of this test's own
- * (so it can be stopped and started again on the same ports and log directory), the test kit's PostgreSQL,
- * its mock identity provider and the provider simulator.
+ * (so it can be stopped and started again on the same ports and log directory), a PostgreSQL of the gateway's
+ * own (stopped and started again on the same port and data), the test kit's PostgreSQL for the recorder, its
+ * mock identity provider and the provider simulator.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrokerOutageIT {
-    private static final Logger LOG = Logger.getLogger(BrokerOutageIT.class.getName());
+class OutageIT {
+    private static final Logger LOG = Logger.getLogger(OutageIT.class.getName());
     /** Calls made; call i asks for i + 1 prompt tokens, so each call can be found in the usage log. */
     private static final int CALLS = 240;
     /** One call every 50 ms: about 20 calls a second, about 12 seconds in all. */
@@ -68,6 +71,7 @@ class BrokerOutageIT {
     private static final int MIN_CALLS_WHILE_DOWN = CALLS / 5;
     private static final String METRIC = "apimeter_gateway_usage_events_total";
     private static final String WAITING_METRIC = "apimeter_gateway_usage_events_waiting";
+    private static final String STALE_METRIC = "apimeter_gateway_directory_stale_total";
 
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -78,6 +82,10 @@ class BrokerOutageIT {
     private int kafkaPort;
     private int controllerPort;
     private volatile EmbeddedKafka kafka;
+    private Path gatewayDbWork;
+    private Path gatewayDbData;
+    private int gatewayDbPort;
+    private volatile EmbeddedPostgresServer gatewayDb;
     private ExecutorService loadThread;
 
     @BeforeAll
@@ -94,8 +102,12 @@ class BrokerOutageIT {
 
         Map<String, String> common = ServiceEnvironment.common(kafka.bootstrapServers());
         spoolDir = target.resolve("outage-gateway-spool-" + UUID.randomUUID());
-        Map<String, String> gateway = ServiceEnvironment.gateway(common,
-                infrastructure.postgres().recreateDatabase("outage_gateway"), simulator.openAiBaseUrl(), spoolDir);
+        gatewayDbWork = target.resolve("outage-gateway-pg-work");
+        gatewayDbData = target.resolve("outage-gateway-pg-" + UUID.randomUUID());
+        gatewayDbPort = FreePorts.next();
+        gatewayDb = EmbeddedPostgresServer.start(gatewayDbWork, gatewayDbData, gatewayDbPort, true);
+        Map<String, String> gateway = ServiceEnvironment.gateway(common, gatewayDb.createDatabase("gateway"),
+                simulator.openAiBaseUrl(), spoolDir);
         Map<String, String> recorder = ServiceEnvironment.service(common,
                 infrastructure.postgres().recreateDatabase("outage_recorder"));
 
@@ -123,51 +135,97 @@ class BrokerOutageIT {
         if (simulator != null) {
             simulator.close();
         }
-        // The service logs stay; the broker's data and the spool are of no use after the run.
+        EmbeddedPostgresServer database = gatewayDb;
+        gatewayDb = null;
+        if (database != null) {
+            database.close();
+        }
+        // The service logs stay; the broker's and the database's data and the spool are of no use after the run.
         ServiceEnvironment.deleteQuietly(kafkaDir);
+        ServiceEnvironment.deleteQuietly(gatewayDbData);
         ServiceEnvironment.deleteQuietly(spoolDir);
     }
 
     @Test
     void shouldRecordEveryCallExactlyOnceWhenTheBrokerStopsAndComesBackUnderLoad() throws Exception {
+        double waitingWhileDown = underLoad("broker", () -> {
+            EmbeddedKafka broker = kafka;
+            kafka = null;
+            broker.close();
+        }, () -> kafka = EmbeddedKafka.start(kafkaDir, kafkaPort, controllerPort), () -> gatewayMetric(WAITING_METRIC, ""));
+        assertTrue(waitingWhileDown > 0, "the gateway's spool held no event while the broker was stopped");
+    }
+
+    @Test
+    void shouldServeAndMeterEveryCallWhileTheGatewaysDatabaseIsDown() throws Exception {
+        double staleBefore = gatewayMetric(STALE_METRIC, "cache=\"api-key\"");
+        double staleWhileDown = underLoad("gateway database", () -> {
+            EmbeddedPostgresServer database = gatewayDb;
+            gatewayDb = null;
+            database.close();
+            assertTrue(refused(gatewayDbPort), "the gateway's PostgreSQL still accepts connections after its stop");
+        }, () -> gatewayDb = EmbeddedPostgresServer.start(gatewayDbWork, gatewayDbData, gatewayDbPort, true),
+                () -> gatewayMetric(STALE_METRIC, "cache=\"api-key\""));
+        assertTrue(staleWhileDown > staleBefore, "the gateway never had to answer from memory for want of its "
+                + "database: the outage proved nothing");
+        // Back to the database: a new key works again at once.
+        String customer = "after-" + UUID.randomUUID().toString().substring(0, 8);
+        String apiKey = onboard(customer);
+        assertEquals(null, new Load(apiKey).call(7), "a call with a key made after the database came back");
+    }
+
+    /**
+     * Calls at a steady pace; a quarter of the way in, {@code stop} takes something away until three quarters,
+     * then {@code start} brings it back. Every call must answer 200 with the provider's usage, the gateway must
+     * stay ready throughout, and every call must appear exactly once in the usage log. Returns what
+     * {@code whileDown} read just before the restart.
+     */
+    private double underLoad(String what, Runnable stop, Runnable start, Probe whileDown) throws Exception {
         String customer = "outage-" + UUID.randomUUID().toString().substring(0, 8);
         String apiKey = onboard(customer);
         Load load = new Load(apiKey);
         loadThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "outage-load"));
         Future<?> loading = loadThread.submit(load);
 
-        // A quarter of the calls with the broker up, then the broker stops while the calls go on.
+        // A quarter of the calls with everything up, then the outage while the calls go on.
         awaitCalls(load, loading, CALLS / 4);
         int madeBeforeStop = load.made();
         long stopping = System.nanoTime();
-        EmbeddedKafka broker = kafka;
-        kafka = null;
-        broker.close();
+        stop.run();
         long downSince = System.nanoTime();
         int madeWhenDown = load.made();
-        LOG.info(() -> "broker stopped in " + millis(stopping, downSince) + " ms, after call " + madeBeforeStop
+        LOG.info(() -> what + " stopped in " + millis(stopping, downSince) + " ms, after call " + madeBeforeStop
                 + "; " + madeWhenDown + " calls made");
 
-        // The broker stays away until about three quarters of the calls, and for a good number of calls in any
-        // case (the call in flight when it stopped does not count: it may have started before).
-        awaitCalls(load, loading, Math.min(CALLS, Math.max(3 * CALLS / 4, madeWhenDown + MIN_CALLS_WHILE_DOWN + 1)));
-        double waitingWhileDown = gatewayMetric(WAITING_METRIC, "");
+        // It stays away until about three quarters of the calls, and for a good number of calls in any case (the
+        // call in flight when it stopped does not count: it may have started before). The gateway stays ready.
+        int until = Math.min(CALLS, Math.max(3 * CALLS / 4, madeWhenDown + MIN_CALLS_WHILE_DOWN + 1));
+        List<String> notReady = new ArrayList<>();
+        await().atMost(LOAD_LIMIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            int status = readiness();
+            if (status != 200) {
+                notReady.add("after call " + load.made() + ": " + status);
+            }
+            return loading.isDone() || load.made() >= until;
+        });
+        awaitCalls(load, loading, until);
+        assertEquals(List.of(), notReady, "/q/health/ready of the gateway while the " + what + " was stopped");
+        double measuredWhileDown = whileDown.read();
         long upAgainFrom = System.nanoTime();
         int madeWhenRestarting = load.made();
-        kafka = EmbeddedKafka.start(kafkaDir, kafkaPort, controllerPort);
+        start.run();
         long upSince = System.nanoTime();
-        LOG.info(() -> "broker started again in " + millis(upAgainFrom, upSince) + " ms, after " + madeWhenRestarting
-                + " calls; " + waitingWhileDown + " events were waiting in the gateway's spool");
+        LOG.info(() -> what + " started again in " + millis(upAgainFrom, upSince) + " ms, after "
+                + madeWhenRestarting + " calls");
 
         loading.get(LOAD_LIMIT.toSeconds() + 30, TimeUnit.SECONDS);
         long loadDone = System.nanoTime();
-        assertEquals(List.of(), load.failures(), "every call answers 200 with the provider's usage, broker or not");
+        assertEquals(List.of(), load.failures(), "every call answers 200 with the provider's usage, whatever is away");
         assertEquals(CALLS, load.made(), "calls made");
         int callsWhileDown = load.callsBetween(downSince, upAgainFrom);
-        LOG.info(() -> callsWhileDown + " calls were made while the broker was stopped");
-        assertTrue(callsWhileDown >= MIN_CALLS_WHILE_DOWN,
-                "only " + callsWhileDown + " calls were made while the broker was stopped: the outage proved little");
-        assertTrue(waitingWhileDown > 0, "the gateway's spool held no event while the broker was stopped");
+        LOG.info(() -> callsWhileDown + " calls were made while the " + what + " was stopped");
+        assertTrue(callsWhileDown >= MIN_CALLS_WHILE_DOWN, "only " + callsWhileDown + " calls were made while the "
+                + what + " was stopped: the outage proved little");
 
         // Every call appears in the usage log exactly once: none lost, none twice.
         try {
@@ -177,7 +235,7 @@ class BrokerOutageIT {
             LOG.warning(() -> "the usage log is still short after " + RECOVERY + "; the checks below say what is missing");
         }
         long recorded = System.nanoTime();
-        LOG.info(() -> "usage log read " + millis(upSince, recorded) + " ms after the broker was back ("
+        LOG.info(() -> "usage log read " + millis(upSince, recorded) + " ms after the " + what + " was back ("
                 + millis(loadDone, recorded) + " ms after the last call)");
         List<Map<String, Object>> rows = usageLog(customer);
         Set<Long> inputTokens = rows.stream().map(r -> ((Number) r.get("inputTokens")).longValue())
@@ -199,11 +257,39 @@ class BrokerOutageIT {
 
         // The gateway counted every event into its spool, sent them all and lost none.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertTrue(gatewayMetric(METRIC, "result=\"spooled\"") >= CALLS, "spooled events");
-            assertTrue(gatewayMetric(METRIC, "result=\"published\"") >= CALLS, "published events");
+            assertTrue(gatewayMetric(METRIC, "result=\"published\"") >= rows.size(), "published events");
             assertEquals(0.0, gatewayMetric(METRIC, "result=\"failed\""), "lost events");
             assertEquals(0.0, gatewayMetric(WAITING_METRIC, ""), "events still waiting in the spool");
         });
+        return measuredWhileDown;
+    }
+
+    /** A figure read while the outage lasts. */
+    @FunctionalInterface
+    private interface Probe {
+        double read() throws Exception;
+    }
+
+    private int readiness() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(services.get("gateway-service").url()
+                    + "/q/health/ready")).timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Waits until the load has made {@code calls} calls; fails at once if the load stopped early. */
@@ -264,7 +350,7 @@ class BrokerOutageIT {
             }
         }
 
-        private String call(long promptTokens) {
+        String call(long promptTokens) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(services.get("gateway-service").url()
                             + "/openai/v1/chat/completions"))
                     .timeout(CALL_TIMEOUT)

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.TestInstance;
  * Limits as a customer and an admin live them, with the services as packaged processes: two replicas of
  * quota-service sharing one database and one consumer group (one of them crashes mid-way), the gateway
  * enforcing a BLOCK quota from the quota-status topic, and alert-service mailing admins and the customer's
- * own contact, which it learned from the customers topic.
+ * own contact, which it learned from the customers topic. A BLOCK limit also holds under sixteen concurrent
+ * clients, against one gateway and against two replicas sharing the traffic.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuotaLimitsEndToEndIT {
@@ -72,6 +73,14 @@ class QuotaLimitsEndToEndIT {
         Map<String, String> alert = ServiceEnvironment.alert(common,
                 infrastructure.postgres().recreateDatabase("limits_alert"), smtp.getSmtp().getPort(), ADMIN_EMAIL);
         services.put("gateway", new ServiceProcess(root, "gateway-service", "limits-gateway", FreePorts.next(), gateway, logs));
+        // Two more replicas, sharing the first one's database, that know they share the traffic.
+        for (String replica : List.of("b", "c")) {
+            Map<String, String> env = new HashMap<>(gateway);
+            env.put("GATEWAY_REPLICAS", "2");
+            env.put("GATEWAY_SPOOL_DIR", root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID()).toString());
+            services.put("gateway-" + replica, new ServiceProcess(root, "gateway-service", "limits-gateway-" + replica,
+                    FreePorts.next(), env, logs));
+        }
         services.put("quota-a", new ServiceProcess(root, "quota-service", "limits-quota-a", FreePorts.next(), quota, logs));
         services.put("quota-b", new ServiceProcess(root, "quota-service", "limits-quota-b", FreePorts.next(), quota, logs));
         services.put("alert", new ServiceProcess(root, "alert-service", "limits-alert", FreePorts.next(), alert, logs));
@@ -116,9 +125,9 @@ class QuotaLimitsEndToEndIT {
         services.get("quota-a").awaitReady(Duration.ofMinutes(2));
         awaitStatus(customer, "80000", "80.00");
 
-        // Past 100% in six more calls: the block reaches the gateway through quota-status.
-        parallelCalls(apiKey, 6, 4_000, done -> { });
-        awaitStatus(customer, "104000", "104.00");
+        // 100% in five more calls: the block reaches the gateway through quota-status.
+        parallelCalls(apiKey, 5, 4_000, done -> { });
+        awaitStatus(customer, "100000", "100.00");
         int providerCallsBefore = simulator.requests().size();
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertEquals(429, chat(apiKey, 1_000).statusCode(), "a blocked customer's call"));
@@ -142,6 +151,106 @@ class QuotaLimitsEndToEndIT {
                 assertEquals(200, chat(apiKey, 1_000).statusCode(), "a call after the limit was raised"));
         System.out.printf("block lifted at the gateway %d ms after the PUT%n",
                 Duration.between(raised, Instant.now()).toMillis());
+    }
+
+    /**
+     * Sixteen clients at once, each making 1,000-token calls (a prompt of about 500 tokens and {@code max_tokens}
+     * 500) against a BLOCK limit of 100,000 tokens, until each is refused three times in a row: at most the limit
+     * plus one call per client under way gets through (100,000 + 16 x 1,000), and the limit is nearly reached.
+     */
+    @Test
+    void shouldHoldABlockLimitAgainstSixteenConcurrentClientsOnOneGateway() throws Exception {
+        long through = concurrentClientsAgainstALimit(List.of("gateway"));
+        assertTrue(through <= 100_000 + 16 * 1_000, through + " tokens got through a 100,000-token BLOCK limit");
+    }
+
+    /**
+     * As above, with the clients' calls spread over two gateway replicas that know they share the traffic: each
+     * spends at most half the headroom the last status leaves, so at most 100,000 + 2 x 16 x 1,000 get through.
+     */
+    @Test
+    void shouldHoldABlockLimitAgainstSixteenConcurrentClientsOnTwoGatewayReplicas() throws Exception {
+        long through = concurrentClientsAgainstALimit(List.of("gateway-b", "gateway-c"));
+        assertTrue(through <= 100_000 + 2 * 16 * 1_000, through + " tokens got through a 100,000-token BLOCK limit");
+    }
+
+    /** Runs the sixteen clients over the given gateways and returns the tokens that got through. */
+    private long concurrentClientsAgainstALimit(List<String> gateways) throws Exception {
+        String customer = "block-" + UUID.randomUUID().toString().substring(0, 8);
+        String apiKey = onboard(customer, customer + "@customer.test");
+        Map<String, Double> held = new HashMap<>();
+        for (String gateway : gateways) {
+            held.put(gateway, metric(gateway, "apimeter_gateway_quota_statuses"));
+        }
+        asAdmin().contentType(ContentType.JSON).body(Map.of("openaiTokens", 100_000, "enforcement", "BLOCK"))
+                .put(url("quota-a") + "/quotas/{id}", customer).then().statusCode(200);
+        for (String gateway : gateways) {
+            // The gateway holds the customer's status (no usage yet) before the clients start.
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertTrue(
+                    metric(gateway, "apimeter_gateway_quota_statuses") > held.get(gateway),
+                    gateway + " holds no quota status of the customer"));
+        }
+        String prompt = "word ".repeat(495).trim();
+        java.util.concurrent.atomic.AtomicLong succeeded = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong firstRefusalNanos = new java.util.concurrent.atomic.AtomicLong();
+        long start = System.nanoTime();
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < 16; c++) {
+                int client = c;
+                running.add(clients.submit(() -> {
+                    int refusedInARow = 0;
+                    for (int i = 0; refusedInARow < 3 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60); i++) {
+                        Response answer = given().contentType(ContentType.JSON)
+                                .header("Authorization", "Bearer " + apiKey)
+                                .header("x-sim-prompt-tokens", 500).header("x-sim-completion-tokens", 500)
+                                .body(Map.of("model", "gpt-3.5-turbo", "max_tokens", 500,
+                                        "messages", List.of(Map.of("role", "user", "content", prompt))))
+                                .post(url(gateways.get((client + i) % gateways.size())) + "/openai/v1/chat/completions");
+                        if (answer.statusCode() == 200) {
+                            succeeded.incrementAndGet();
+                            refusedInARow = 0;
+                        } else {
+                            assertEquals(429, answer.statusCode(), answer.asString());
+                            assertEquals("insufficient_quota", answer.jsonPath().getString("error.type"));
+                            refused.incrementAndGet();
+                            firstRefusalNanos.compareAndSet(0, System.nanoTime());
+                            refusedInARow++;
+                            TimeUnit.MILLISECONDS.sleep(100); // the client's own pause before it tries again
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : running) {
+                client.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long through = succeeded.get() * 1_000;
+        System.out.printf("BLOCK limit 100,000 tokens, 16 clients over %s: %d tokens through in %d calls, %d refused,"
+                        + " first refusal after %d ms%n", gateways, through, succeeded.get(), refused.get(),
+                TimeUnit.NANOSECONDS.toMillis(firstRefusalNanos.get() - start));
+        // quota-service counted exactly what got through, and the limit was nearly reached, not refused early.
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            JsonPath status = asCustomer(customer).get(url("quota-b") + "/quotas/{c}/status", customer)
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals(through, new java.math.BigDecimal(status.getString(
+                    "dimensions.find { it.dimension == 'OPENAI_TOKENS' }.used")).longValueExact(),
+                    "tokens counted by quota-service");
+        });
+        assertTrue(through >= 90_000, "only " + through + " tokens got through: the limit refused far too early");
+        return through;
+    }
+
+    /** A gauge or counter of a service's {@code /q/metrics}, summed over its lines. */
+    private double metric(String service, String name) {
+        String text = given().get(url(service) + "/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /**
@@ -310,10 +419,12 @@ class QuotaLimitsEndToEndIT {
         }
     }
 
+    /** A call using {@code tokens} tokens; it asks for at most its completion, as a careful client does. */
     private Response chat(String apiKey, long tokens) {
         return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + apiKey)
                 .header("x-sim-prompt-tokens", tokens / 2).header("x-sim-completion-tokens", tokens - tokens / 2)
-                .body("{\"model\":\"gpt-3.5-turbo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .body("{\"model\":\"gpt-3.5-turbo\",\"max_tokens\":" + (tokens - tokens / 2)
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post(url("gateway") + "/openai/v1/chat/completions");
     }
 
