@@ -1,6 +1,7 @@
 package io.apimeter.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The JSON form of the events. Unknown fields are ignored so that producers can add fields without
- * breaking older consumers; decimals are read as {@link java.math.BigDecimal}, never as double.
+ * breaking older consumers; decimals are read as {@link java.math.BigDecimal}, never as double, and written in plain
+ * notation ({@code 0.0000005}, never {@code 5E-7}), as numbers and as strings alike.
  */
 public final class EventJson {
     private static final ObjectMapper MAPPER = configure(new ObjectMapper());
@@ -21,6 +23,7 @@ public final class EventJson {
     public static ObjectMapper configure(ObjectMapper mapper) {
         return mapper.registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL);
