@@ -50,11 +50,15 @@ public record UsageLogItem(
                 row.estimated, money(row.costUsd), row.unpriced, row.priceId, row.priceVersion, row.recordedAt);
     }
 
-    /** The values of the CSV row, matching {@link #COLUMNS}; null for an empty cell. */
+    /**
+     * The values of the CSV row, matching {@link #COLUMNS}; null for an empty cell. Numbers stay numbers (the cost
+     * too), so that only text cells are guarded against being read as formulas.
+     */
     public Object[] csvValues() {
         return new Object[] {eventId, customerId, apiKeyId, provider, operation, model, pricedModel, occurredAt,
                 latencyMs, httpStatus, outcome, inputTokens, outputTokens, cachedInputTokens, reasoningTokens,
-                characters, callSeconds, estimated, costUsd, unpriced, priceId, priceVersion, recordedAt};
+                characters, callSeconds, estimated, costUsd == null ? null : new BigDecimal(costUsd), unpriced,
+                priceId, priceVersion, recordedAt};
     }
 
     /** Exact decimal text without exponent or trailing zeros ("0.057", never "5.7E-2"). */
