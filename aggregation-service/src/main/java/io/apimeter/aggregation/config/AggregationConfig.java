@@ -11,12 +11,13 @@ public interface AggregationConfig {
 
     /**
      * How long the ids of applied usage events are remembered to ignore redeliveries. Keep it longer than
-     * the retention of the usage-events topic: a replay from further back than this would count twice.
+     * the retention of the usage-events topic: a replay from further back than this would count twice. At least
+     * 1d; the service does not start with less.
      */
     @WithDefault("30d")
     Duration processedEventRetention();
 
-    /** How often old ids of applied usage events are deleted. */
+    /** How often old ids of applied usage events are deleted. Longer than zero. */
     @WithDefault("1h")
     Duration pruneInterval();
 }

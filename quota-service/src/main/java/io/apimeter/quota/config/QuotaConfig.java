@@ -25,20 +25,22 @@ public interface QuotaConfig {
     Duration outboxSendTimeout();
 
 
-    /** How often minute and hourly counts older than their retention are deleted. */
+    /** How often minute and hourly counts older than their retention are deleted. Longer than zero. */
     @WithDefault("10m")
     Duration pruneInterval();
 
     /**
      * How long per-minute request and cost counts are kept: at least the 60-minute look-back of unusual
-     * activity; the margin beyond it lets a late event still count in its own minute.
+     * activity; the margin beyond it lets a late event still count in its own minute. At least 1h; the service
+     * does not start with less.
      */
     @WithDefault("2h")
     Duration minuteCountsRetention();
 
     /**
      * How long the ids of applied usage events are remembered to ignore redeliveries. Keep it longer than
-     * the retention of the usage-events topic: a replay from further back than this would count twice.
+     * the retention of the usage-events topic: a replay from further back than this would count twice. At least
+     * 1d; the service does not start with less.
      */
     @WithDefault("30d")
     Duration processedEventRetention();
@@ -62,7 +64,10 @@ public interface QuotaConfig {
         @WithDefault("5")
         BigDecimal factor();
 
-        /** Days before the last hour over which the hourly average is taken (hours since the first call only). */
+        /**
+         * Days before the last hour over which the hourly average is taken (hours since the first call only); hourly
+         * counts are kept one day longer. At least 1.
+         */
         @WithDefault("7")
         int baselineDays();
 

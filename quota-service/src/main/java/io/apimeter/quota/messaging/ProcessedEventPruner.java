@@ -1,9 +1,13 @@
 package io.apimeter.quota.messaging;
 
+import io.apimeter.common.config.Settings;
 import io.apimeter.common.messaging.ProcessedEvents;
 import io.apimeter.quota.config.QuotaConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
 
@@ -19,6 +23,18 @@ public class ProcessedEventPruner {
     public ProcessedEventPruner(DataSource dataSource, QuotaConfig config) {
         this.dataSource = dataSource;
         this.config = config;
+    }
+
+    /** The service does not start with a retention that would forget the ids of events it may still receive. */
+    void checkSettings(@Observes StartupEvent event) {
+        check(config);
+    }
+
+    /** Fails, naming the key, unless the retention is at least a day and the interval longer than zero. */
+    static void check(QuotaConfig config) {
+        Settings.atLeast("apimeter.quota.processed-event-retention", config.processedEventRetention(),
+                Duration.ofDays(1));
+        Settings.positive("apimeter.quota.prune-interval", config.pruneInterval());
     }
 
     @Scheduled(identity = "processed-event-pruner", every = "${apimeter.quota.prune-interval:10m}",

@@ -1,8 +1,11 @@
 package io.apimeter.quota.service;
 
+import io.apimeter.common.config.Settings;
 import io.apimeter.quota.config.QuotaConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -25,6 +28,21 @@ public class ActivityPruner {
         this.config = config;
     }
 
+    /** The service does not start with counts kept shorter than the rules that read them look back. */
+    void checkSettings(@Observes StartupEvent event) {
+        check(config);
+    }
+
+    /**
+     * Fails, naming the key, unless minute counts are kept at least the 60-minute look-back, the baseline is at
+     * least a day and the interval longer than zero.
+     */
+    static void check(QuotaConfig config) {
+        Settings.atLeast("apimeter.quota.minute-counts-retention", config.minuteCountsRetention(), LOOK_BACK);
+        Settings.atLeast("apimeter.quota.unusual.baseline-days", config.unusual().baselineDays(), 1);
+        Settings.positive("apimeter.quota.prune-interval", config.pruneInterval());
+    }
+
     @Scheduled(identity = "activity-pruner", every = "${apimeter.quota.prune-interval:10m}",
             delayed = "${apimeter.quota.prune-interval:10m}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void pruneOnSchedule() {
@@ -33,8 +51,7 @@ public class ActivityPruner {
 
     /** Prunes as of {@code now}; returns the minute and hour rows deleted. */
     public int[] prune(Instant now) {
-        Duration minuteRetention = config.minuteCountsRetention().compareTo(LOOK_BACK) < 0
-                ? LOOK_BACK : config.minuteCountsRetention();
+        Duration minuteRetention = config.minuteCountsRetention();
         Duration hourRetention = Duration.ofDays(config.unusual().baselineDays() + 1L);
         int[] deleted = counters.prune(now, minuteRetention, hourRetention);
         if (deleted[0] + deleted[1] > 0) {

@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "apimeter.recorder")
 public interface RecorderConfig {
 
-    /** How many days raw call records are kept; older rows are deleted by the daily retention job. */
+    /** How many days raw call records are kept; older rows are deleted by the daily retention job. At least 1. */
     @WithDefault("90")
     int retentionDays();
 
@@ -18,7 +18,10 @@ public interface RecorderConfig {
     @WithDefault("0 15 3 * * ?")
     String retentionCron();
 
-    /** How many rows the retention job deletes per transaction, so that a large purge never holds long locks. */
+    /**
+     * How many rows the retention job deletes per transaction, so that a large purge never holds long locks. At
+     * least 1.
+     */
     @WithDefault("5000")
     int retentionBatchSize();
 

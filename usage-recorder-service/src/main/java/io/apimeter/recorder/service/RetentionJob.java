@@ -1,8 +1,11 @@
 package io.apimeter.recorder.service;
 
+import io.apimeter.common.config.Settings;
 import io.apimeter.recorder.config.RecorderConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +27,17 @@ public class RetentionJob {
         this.writer = writer;
         this.config = config;
         this.clock = Clock.systemUTC();
+    }
+
+    /** The service does not start with settings that would delete every record or loop on empty batches. */
+    void checkSettings(@Observes StartupEvent event) {
+        check(config);
+    }
+
+    /** Fails, naming the key, unless retention-days and retention-batch-size are at least 1. */
+    static void check(RecorderConfig config) {
+        Settings.atLeast("apimeter.recorder.retention-days", config.retentionDays(), 1);
+        Settings.atLeast("apimeter.recorder.retention-batch-size", config.retentionBatchSize(), 1);
     }
 
     // Replicas may run it at the same time: deleting the same old rows twice is harmless.
