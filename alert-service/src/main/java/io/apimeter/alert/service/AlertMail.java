@@ -173,12 +173,19 @@ public record AlertMail(String subject, String text, String html) {
         };
     }
 
-    /** used / limit in percent, two decimals; "-" where it cannot be computed. */
+    /**
+     * used / limit in percent, rounded down to two decimals as quota-service shows it (99.99% one short of the limit,
+     * 100.00% only once reached); 100.00% against a limit of 0, which is reached from the start; "-" without a used
+     * or a limit.
+     */
     static String percent(Alert alert) {
-        if (alert.used == null || alert.limitValue == null || alert.limitValue.signum() == 0) {
+        if (alert.used == null || alert.limitValue == null) {
             return "-";
         }
-        return alert.used.multiply(HUNDRED).divide(alert.limitValue, 2, RoundingMode.HALF_UP).toPlainString() + "%";
+        if (alert.limitValue.signum() == 0) {
+            return "100.00%";
+        }
+        return alert.used.multiply(HUNDRED).divide(alert.limitValue, 2, RoundingMode.DOWN).toPlainString() + "%";
     }
 
     static String dimensionLabel(String dimension) {

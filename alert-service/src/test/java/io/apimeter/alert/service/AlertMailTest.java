@@ -77,6 +77,17 @@ class AlertMailTest {
     }
 
     @Test
+    void shouldRoundThePercentDownSoThatAHundredMeansReached() {
+        assertEquals("99.99%", AlertMail.percent(alert("WARNING", "acme", "OPENAI_TOKENS", 80, "499999", "500000")));
+        assertEquals("66.66%", AlertMail.percent(alert("WARNING", "acme", "OPENAI_TOKENS", 80, "2", "3")));
+        assertEquals("100.00%", AlertMail.percent(alert("EXCEEDED", "acme", "OPENAI_TOKENS", 100, "500000", "500000")));
+        assertEquals("100.00%", AlertMail.percent(alert("EXCEEDED", "acme", "ELEVENLABS_CHARACTERS", 100, "0", "0")));
+        AlertMail oneShort = AlertMail.of(alert("WARNING", "acme", "OPENAI_TOKENS", 80, "499999", "500000"));
+        assertTrue(oneShort.text().contains("99.99%"), oneShort.text());
+        assertFalse(oneShort.text().contains("100.00%"), oneShort.text());
+    }
+
+    @Test
     void shouldGiveTheCustomerAdviceForItselfWithoutTheAdminsConsole() {
         Alert alert = alert("EXCEEDED", "acme", "OPENAI_TOKENS", 100, "1000001", "1000000");
         AlertMail admin = AlertMail.of(alert, NotificationAudience.ADMIN);
@@ -111,8 +122,10 @@ class AlertMailTest {
     }
 
     @Test
-    void shouldShowNoPercentForAZeroLimit() {
+    void shouldShowAHundredPercentForAZeroLimitAsTheQuotaStatusDoes() {
         AlertMail mail = AlertMail.of(alert("EXCEEDED", "acme", "OPENAI_TOKENS", 100, "5", "0"));
-        assertTrue(mail.text().contains("Percent:    -"), mail.text());
+        assertTrue(mail.text().contains("Percent:    100.00%"), mail.text());
+        AlertMail unusual = AlertMail.of(alert("UNUSUAL_ACTIVITY", "acme", null, null, "412", null));
+        assertTrue(unusual.text().contains("Percent:    -"), unusual.text());
     }
 }
