@@ -23,7 +23,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -50,8 +49,8 @@ class SmartfloCallCountedOnceTest {
     @Test
     void shouldCountACallOnceAndItsRecordAndCorrectionAsMinutesAndCostOnly() {
         String customer = newCustomer();
-        asAdmin().contentType(ContentType.JSON).body("{\"requestsPerMinute\": 1, \"elevenlabsCharacters\": 1}")
-                .when().put("/quotas/{id}", customer).then().statusCode(200);
+        // In force in 2025-08, the month the call was placed in.
+        LimitsInForce.putQuota(customer, "{\"requestsPerMinute\": 1, \"elevenlabsCharacters\": 1}");
         UsageEvent placed = smartflo(customer, null, "click-to-call", 0, "0");
         UsageEvent billed = smartflo(customer, UsageKind.REPORT, "call", 61, "0.020333333333");
         UsageEvent corrected = smartflo(customer, UsageKind.ADJUSTMENT, "call.adjustment", -31, "-0.010333333333");
