@@ -164,6 +164,11 @@ class OutageIT {
             gatewayDb = null;
             database.close();
             assertTrue(refused(gatewayDbPort), "the gateway's PostgreSQL still accepts connections after its stop");
+            // A key the gateway never saw cannot be authorised now: 503 in OpenAI's format, nothing else.
+            HttpResponse<String> unknown = new Load("amk_Unknown1_" + "u".repeat(40)).send(1);
+            assertEquals(503, unknown.statusCode(), unknown.body());
+            assertEquals("gateway_unavailable", JsonPath.from(unknown.body()).getString("error.code"), unknown.body());
+            assertEquals("1", unknown.headers().firstValue("Retry-After").orElse(null));
         }, () -> gatewayDb = EmbeddedPostgresServer.start(gatewayDbWork, gatewayDbData, gatewayDbPort, true),
                 () -> gatewayMetric(STALE_METRIC, "cache=\"api-key\""));
         assertTrue(staleWhileDown > staleBefore, "the gateway never had to answer from memory for want of its "
@@ -351,18 +356,8 @@ class OutageIT {
         }
 
         String call(long promptTokens) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(services.get("gateway-service").url()
-                            + "/openai/v1/chat/completions"))
-                    .timeout(CALL_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + apiKey)
-                    .header("x-sim-prompt-tokens", String.valueOf(promptTokens))
-                    .header("x-sim-completion-tokens", "1")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                    .build();
             try {
-                HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = send(promptTokens);
                 if (answer.statusCode() != 200) {
                     return "status " + answer.statusCode() + ": " + answer.body();
                 }
@@ -374,6 +369,20 @@ class OutageIT {
                 Thread.currentThread().interrupt();
                 return "interrupted";
             }
+        }
+
+        HttpResponse<String> send(long promptTokens) throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(services.get("gateway-service").url()
+                            + "/openai/v1/chat/completions"))
+                    .timeout(CALL_TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + apiKey)
+                    .header("x-sim-prompt-tokens", String.valueOf(promptTokens))
+                    .header("x-sim-completion-tokens", "1")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build();
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         }
 
         int made() {

@@ -182,6 +182,26 @@ class OpenAiProxyTest {
         });
     }
 
+    @Test
+    void shouldRefuseAModelNameLongerThanTheGatewayMetersWithoutCallingTheProvider() {
+        var tenant = GatewayTestSupport.newTenant();
+        int before = SimulatorTestResource.simulator().requests().size();
+        String tooLong = "gpt-4-" + "x".repeat(251);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
+                .body(GatewayTestSupport.chatBody(tooLong))
+                .post("/openai/v1/chat/completions")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", equalTo("The model name is longer than 256 characters."));
+        assertEquals(before, SimulatorTestResource.simulator().requests().size(), "the provider was called");
+        // 256 characters still go through, and are metered as sent.
+        String longest = "gpt-4-" + "x".repeat(250);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
+                .body(GatewayTestSupport.chatBody(longest))
+                .post("/openai/v1/chat/completions").then().statusCode(200);
+        assertEquals(longest, GatewayTestSupport.usageEvents(tenant.customerId(), 1).get(0).model());
+    }
+
     private static RecordedRequest lastUpstreamRequest(String providerKey) {
         List<RecordedRequest> requests = SimulatorTestResource.simulator().requests();
         return requests.stream().filter(r -> ("Bearer " + providerKey).equals(r.headers().get("authorization")))

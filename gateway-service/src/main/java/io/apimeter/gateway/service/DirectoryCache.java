@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -25,14 +25,13 @@ import org.jboss.logging.Logger;
  * credential) is remembered for the cache time too, apart from the values, so that unknown keys cannot push
  * known ones out. Both are bounded (Caffeine, size-based eviction).
  *
- * <p>When the database cannot be read, the last value read is used for up to {@code stale-for}, and the
- * database is not asked again for {@link #RETRY_NANOS} (calls are answered from memory meanwhile, a
- * background read tries again). A key with nothing in memory then cannot be authorised:
+ * <p>When the database cannot be read, the last value read is used for up to {@code stale-for}, and calls no
+ * longer wait for the database: they are answered from memory while one background read at a time tries it
+ * again, until one succeeds. A key with nothing in memory then cannot be authorised at once:
  * {@link DirectoryUnavailable}.
  */
 final class DirectoryCache<V> {
     private static final Logger LOG = Logger.getLogger(DirectoryCache.class);
-    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private record Entry<V>(V value, long loadedAtNanos) {
     }
@@ -48,8 +47,9 @@ final class DirectoryCache<V> {
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     /** Bumped by every forget: a read that began before it must not put back what was forgotten. */
     private final AtomicLong generation = new AtomicLong();
-    /** Until when (System.nanoTime) the database is taken as unreachable after a failed read; 0 when it is not. */
-    private volatile long unreachableUntilNanos;
+    /** The last read failed: calls are answered from memory, and {@link #probe} tries the database, until a read succeeds. */
+    private volatile boolean away;
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     DirectoryCache(String what, Function<String, V> loader, GatewayConfig.ApiKeys config, Vertx vertx,
                    MeterRegistry registry) {
@@ -88,7 +88,12 @@ final class DirectoryCache<V> {
     V getBlocking(String key) {
         long now = System.nanoTime();
         Entry<V> entry = held(key);
-        if (entry != null && (now - entry.loadedAtNanos() < ttlNanos || databaseAway(now))) {
+        if (entry != null && now - entry.loadedAtNanos() < ttlNanos) {
+            return entry.value();
+        }
+        if (entry != null && away) {
+            probe(key);
+            staleServed.increment();
             return entry.value();
         }
         return load(key, now);
@@ -103,8 +108,8 @@ final class DirectoryCache<V> {
             }
             return Future.succeededFuture(entry.value());
         }
-        if (databaseAway(now)) {
-            refreshInBackground(key);
+        if (away) {
+            probe(key);
             if (entry != null) {
                 staleServed.increment();
                 return Future.succeededFuture(entry.value());
@@ -118,18 +123,13 @@ final class DirectoryCache<V> {
         return vertx.executeBlocking(() -> load(key, System.nanoTime()), false);
     }
 
-    private boolean databaseAway(long now) {
-        long until = unreachableUntilNanos;
-        return until != 0 && now - until < 0;
-    }
-
     private V load(String key, long startedNanos) {
         long seen = generation.get();
         V value;
         try {
             value = loader.apply(key);
         } catch (RuntimeException e) {
-            unreachableUntilNanos = System.nanoTime() + RETRY_NANOS;
+            away = true;
             Entry<V> last = held(key);
             if (last != null) {
                 staleServed.increment();
@@ -138,7 +138,7 @@ final class DirectoryCache<V> {
             unavailable.increment();
             throw new DirectoryUnavailable(what, e);
         }
-        unreachableUntilNanos = 0;
+        away = false;
         Entry<V> loaded = new Entry<>(value, startedNanos);
         ConcurrentMap<String, Entry<V>> into = value == null ? absent : values;
         ConcurrentMap<String, Entry<V>> other = value == null ? values : absent;
@@ -148,6 +148,17 @@ final class DirectoryCache<V> {
             other.remove(key);
         }
         return value;
+    }
+
+    /**
+     * While the database is away, one read at a time, on a worker thread, tries it again (with the key a call
+     * needed); its success ends the outage for every key.
+     */
+    private void probe(String key) {
+        if (!probing.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.executeBlocking(() -> load(key, System.nanoTime()), false).onComplete(done -> probing.set(false));
     }
 
     private void refreshInBackground(String key) {
