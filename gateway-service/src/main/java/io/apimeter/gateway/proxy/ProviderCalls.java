@@ -44,12 +44,14 @@ public class ProviderCalls {
     private final CallMeter meter;
     private final CallAdmission admission;
     private final PriceBook priceBook;
+    private final UpstreamClient upstream;
     private final Counter unauthorisable;
     private final Counter failedInGateway;
 
     public ProviderCalls(CallerDirectory directory, CallMeter meter, CallAdmission admission, PriceBook priceBook,
-                         MeterRegistry registry) {
+                         UpstreamClient upstream, MeterRegistry registry) {
         this.directory = directory;
+        this.upstream = upstream;
         this.meter = meter;
         this.admission = admission;
         this.priceBook = priceBook;
@@ -59,6 +61,45 @@ public class ProviderCalls {
         this.failedInGateway = Counter.builder("apimeter.gateway.failed.calls")
                 .description("Calls the gateway itself failed on (answered 500 in the provider's format)")
                 .register(registry);
+    }
+
+    /**
+     * The pipeline of every provider route, on the request's event loop: the client app's key must be valid and
+     * its customer active and holding a key for the provider (from memory; 503 when that cannot be known); the
+     * route reads the request; limits decide from memory (a refused call is metered {@code REJECTED}); the call
+     * goes to the provider with the customer's key, and the route's {@link ProviderRoute.Answer} passes the
+     * answer back and meters it. A provider not reached or too slow is metered and answered 502 or 504. Every
+     * answer the gateway gives itself is in the provider's format.
+     */
+    void forward(RoutingContext context, ProviderRoute route) {
+        Buffer body = ProxyRoutes.body(context);
+        ProviderErrors errors = route.errors();
+        whenAuthorized(context, route.presentedKey(context), route.provider(), errors, authorized -> {
+            ProviderRoute.Request request = route.read(context, body);
+            if (request.refusal() != null) {
+                reply(context.response(), request.refusal());
+                return;
+            }
+            Admission admission = admit(context, authorized, route.provider(), request.operation(), request.model(),
+                    errors, request.worstCase());
+            if (admission.refusal() != null) {
+                reply(context.response(), admission.refusal());
+                return;
+            }
+            MeteredCall call = new MeteredCall(context, errors, admission.call(), this, meter);
+            upstream.post(route.upstream(), request.url(), request.body(), context.request().headers(),
+                    route.providerAuth(authorized.providerKey())).onComplete(sending -> {
+                        if (sending.failed()) {
+                            call.failed(sending.cause());
+                            return;
+                        }
+                        try {
+                            request.answer().handle(call, sending.result());
+                        } catch (RuntimeException e) {
+                            context.fail(e);
+                        }
+                    });
+        });
     }
 
     /** A client app that may call a provider: who it is and the customer's own key for that provider. */

@@ -39,19 +39,17 @@ public class ProxyRoutes {
     }
 
     void routes(@Observes Router router) {
-        ProviderErrors openaiErrors = OpenAiErrors.FORMAT;
-        route(router, "/openai/v1/chat/completions", openaiErrors,
-                context -> openai.forward(context, "chat.completions", "/chat/completions"));
-        route(router, "/openai/v1/responses", openaiErrors, context -> openai.forward(context, "responses", "/responses"));
-        route(router, "/openai/v1/embeddings", openaiErrors,
-                context -> openai.forward(context, "embeddings", "/embeddings"));
-        route(router, "/openai/v1/completions", openaiErrors,
-                context -> openai.forward(context, "completions", "/completions"));
-        route(router, "/elevenlabs/v1/text-to-speech/:voiceId", ElevenLabsErrors.FORMAT,
-                context -> elevenlabs.speech(context, ""));
-        route(router, "/elevenlabs/v1/text-to-speech/:voiceId/stream", ElevenLabsErrors.FORMAT,
-                context -> elevenlabs.speech(context, "/stream"));
+        route(router, "/openai/v1/chat/completions", openai.route("chat.completions", "/chat/completions"));
+        route(router, "/openai/v1/responses", openai.route("responses", "/responses"));
+        route(router, "/openai/v1/embeddings", openai.route("embeddings", "/embeddings"));
+        route(router, "/openai/v1/completions", openai.route("completions", "/completions"));
+        route(router, "/elevenlabs/v1/text-to-speech/:voiceId", elevenlabs.speech(""));
+        route(router, "/elevenlabs/v1/text-to-speech/:voiceId/stream", elevenlabs.speech("/stream"));
         route(router, "/smartflo/v1/click_to_call", SmartfloErrors.FORMAT, smartflo::clickToCall);
+    }
+
+    private void route(Router router, String path, ProviderRoute route) {
+        route(router, path, route.errors(), context -> calls.forward(context, route));
     }
 
     private void route(Router router, String path, ProviderErrors errors, Handler<RoutingContext> handler) {

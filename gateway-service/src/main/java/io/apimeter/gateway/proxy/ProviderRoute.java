@@ -1,0 +1,58 @@
+package io.apimeter.gateway.proxy;
+
+import io.apimeter.events.Provider;
+import io.apimeter.events.Usage;
+import io.apimeter.gateway.config.GatewayConfig;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What one provider route does its own way. Everything else (the caller's key, the customer's credential,
+ * limits, the call to the provider, failures, metering exactly once) is the same pipeline for every provider:
+ * {@link ProviderCalls#forward}.
+ */
+interface ProviderRoute {
+    Provider provider();
+
+    /** The provider's error format, for every answer the gateway gives itself on this route. */
+    ProviderErrors errors();
+
+    /** Where the provider is, and how long it may take. */
+    GatewayConfig.Upstream upstream();
+
+    /** The platform key as this provider's SDKs send it; null when there is none. */
+    String presentedKey(RoutingContext context);
+
+    /** The provider's own authentication, with the customer's key. */
+    Map<String, String> providerAuth(String providerKey);
+
+    /** Reads the client's request (after its key was accepted): what to send where, or the 400 that refuses it. */
+    Request read(RoutingContext context, Buffer body);
+
+    /**
+     * A request read.
+     *
+     * @param operation what the usage event calls the call ({@code chat.completions}, {@code text-to-speech}, ...)
+     * @param model     the model the client asked for; null when the call has none
+     * @param url       the provider's URL, from configuration and the route only
+     * @param body      what to send the provider
+     * @param worstCase the most the call can use, reserved against BLOCK limits; read only where one applies
+     * @param answer    how the provider's answer is passed back and metered
+     * @param refusal   the answer that refuses the request instead (the rest is then null)
+     */
+    record Request(String operation, String model, String url, Buffer body, Supplier<Usage> worstCase, Answer answer,
+                   Response refusal) {
+        static Request refused(Response refusal) {
+            return new Request(null, null, null, null, null, null, refusal);
+        }
+    }
+
+    /** Passes the provider's answer back to the client and meters the call; runs on the request's event loop. */
+    @FunctionalInterface
+    interface Answer {
+        void handle(MeteredCall call, UpstreamClient.Upstream answer);
+    }
+}
