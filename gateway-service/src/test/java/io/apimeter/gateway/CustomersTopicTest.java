@@ -163,9 +163,9 @@ class CustomersTopicTest {
         assertEquals(0, providerRequestsWith(voiceKey));
         assertEquals(1, providerRequestsWith(callKey), "only the call placed before the customer was disabled");
         // the record of a call placed before is still taken: it was made, and is billed
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
-                .body(SimulatorTestResource.simulator().completeCall(callId, 42))
-                .post("/smartflo/webhooks/cdr").then().statusCode(200).body("duplicate", equalTo(false));
+        SmartfloWebhooks.post(tenant.customerId(), SmartfloWebhooks.issueSecret(tenant.customerId()),
+                        SimulatorTestResource.simulator().completeCall(callId, 42))
+                .statusCode(200).body("duplicate", equalTo(false));
 
         asAdmin().contentType(ContentType.JSON).body(Map.of("status", "ACTIVE"))
                 .patch("/admin/customers/{id}", tenant.customerId()).then().statusCode(200);

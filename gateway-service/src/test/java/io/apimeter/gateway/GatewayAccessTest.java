@@ -34,6 +34,8 @@ class GatewayAccessTest {
             admin("DELETE", "/admin/customers/{id}/api-keys/{keyId}", "/admin/customers/acme/api-keys/" + KEY),
             admin("PUT", "/admin/customers/{id}/credentials/{provider}", "/admin/customers/acme/credentials/openai"),
             admin("GET", "/admin/customers/{id}/credentials", "/admin/customers/acme/credentials"),
+            admin("POST", "/admin/customers/{id}/smartflo/webhook-secret",
+                    "/admin/customers/acme/smartflo/webhook-secret"),
             admin("GET", "/admin/prices", "/admin/prices"),
             admin("POST", "/admin/prices", "/admin/prices"),
             open("POST", "/openai/v1/chat/completions", "/openai/v1/chat/completions"),
@@ -43,7 +45,8 @@ class GatewayAccessTest {
             open("POST", "/elevenlabs/v1/text-to-speech/{voiceId}", "/elevenlabs/v1/text-to-speech/voice1"),
             open("POST", "/elevenlabs/v1/text-to-speech/{voiceId}/stream", "/elevenlabs/v1/text-to-speech/voice1/stream"),
             open("POST", "/smartflo/v1/click_to_call", "/smartflo/v1/click_to_call"),
-            open("POST", "/smartflo/webhooks/cdr", "/smartflo/webhooks/cdr"));
+            open("POST", "/smartflo/webhooks/cdr", "/smartflo/webhooks/cdr"),
+            open("POST", "/smartflo/webhooks/cdr/{customerId}", "/smartflo/webhooks/cdr/acme"));
 
     @Test
     void shouldListEveryEndpointInTheAccessTable() {

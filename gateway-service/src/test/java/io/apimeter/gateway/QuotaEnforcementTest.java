@@ -269,10 +269,9 @@ class QuotaEnforcementTest {
                 dimension(QuotaDimension.TOTAL_COST_USD, "100", "100", "BLOCK")));
         clickToCall(tenant).statusCode(429);
 
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey())
-                .body(SimulatorTestResource.simulator().completeCall(callId, 90))
-                .post("/smartflo/webhooks/cdr").then().statusCode(200).body("success", equalTo(true))
-                .body("duplicate", equalTo(false));
+        SmartfloWebhooks.post(tenant.customerId(), SmartfloWebhooks.issueSecret(tenant.customerId()),
+                        SimulatorTestResource.simulator().completeCall(callId, 90))
+                .statusCode(200).body("success", equalTo(true)).body("duplicate", equalTo(false));
         List<UsageEvent> events = GatewayTestSupport.usageEvents(tenant.customerId(), 3);
         UsageEvent billed = events.stream().filter(e -> e.operation().equals("call")).findFirst().orElseThrow();
         assertEquals(Outcome.SUCCESS, billed.outcome());

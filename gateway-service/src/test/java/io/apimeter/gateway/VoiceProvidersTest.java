@@ -1,6 +1,7 @@
 package io.apimeter.gateway;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.apimeter.events.Outcome;
 import io.apimeter.events.Provider;
 import io.apimeter.events.UsageEvent;
+import io.apimeter.events.UsageKind;
 import io.apimeter.testkit.ApimeterTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class VoiceProvidersTest {
 
     @TestHTTPResource("/smartflo/webhooks/cdr")
-    URL webhook;
+    URL webhooks;
 
     @Test
     void shouldMeterTextToSpeechInTheCharactersElevenLabsReports() {
@@ -87,20 +89,23 @@ class VoiceProvidersTest {
         assertTrue(SimulatorTestResource.simulator().requests().stream()
                 .anyMatch(r -> ("Bearer " + token).equals(r.headers().get("authorization"))));
 
-        // Smartflo posts the call record to the webhook; here the simulator does it, as Smartflo would.
-        given().queryParam("billsec", 61).queryParam("webhook", webhook.toString())
-                .queryParam("header", "Authorization:Bearer " + tenant.apiKey())
+        // Smartflo posts the call record, signed, to the customer's webhook URL; here the simulator does it.
+        String secret = SmartfloWebhooks.issueSecret(tenant.customerId());
+        given().queryParam("billsec", 61).queryParam("webhook", webhooks + "/" + tenant.customerId())
+                .queryParam("secret", secret)
                 .post(SimulatorTestResource.simulator().baseUrl() + "/_sim/smartflo/calls/{id}/complete", callId)
-                .then().statusCode(200);
+                .then().statusCode(200).body("webhookBody", containsString("\"duplicate\":false"));
         String record = SimulatorTestResource.simulator().completeCall(callId, 61);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + tenant.apiKey()).body(record)
-                .post("/smartflo/webhooks/cdr").then().statusCode(200).body("duplicate", equalTo(true));
+        SmartfloWebhooks.post(tenant.customerId(), secret, record).statusCode(200).body("duplicate", equalTo(true));
 
         List<UsageEvent> events = GatewayTestSupport.usageEvents(tenant.customerId(), 2);
         assertEquals(2, events.size(), "the call placed and the call billed, nothing more: " + events);
         UsageEvent placed = events.stream().filter(e -> e.operation().equals("click-to-call")).findFirst().orElseThrow();
         assertEquals(0, placed.usage().callSeconds());
+        assertTrue(placed.countsAsCall(), "the click-to-call is the call and the request");
         UsageEvent billed = events.stream().filter(e -> e.operation().equals("call")).findFirst().orElseThrow();
+        assertEquals(UsageKind.REPORT, billed.kind());
+        assertFalse(billed.countsAsCall(), "its billed seconds count as minutes and cost only");
         assertEquals(Outcome.SUCCESS, billed.outcome());
         assertEquals(61, billed.usage().callSeconds());
         // 61 s at $0.02 a minute, prorated per second
@@ -117,11 +122,10 @@ class VoiceProvidersTest {
                 .post("/smartflo/v1/click_to_call").then().statusCode(200).extract().path("call_id");
         var other = GatewayTestSupport.newTenant();
         GatewayTestSupport.storeCredential(other.customerId(), "smartflo");
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + other.apiKey())
-                .body(SimulatorTestResource.simulator().completeCall(callId, 30))
-                .post("/smartflo/webhooks/cdr").then().statusCode(404).body("success", equalTo(false));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + owner.apiKey())
-                .body("{\"call_id\":\"" + callId + "\",\"billsec\":\"soon\"}")
-                .post("/smartflo/webhooks/cdr").then().statusCode(400);
+        SmartfloWebhooks.post(other.customerId(), SmartfloWebhooks.issueSecret(other.customerId()),
+                SimulatorTestResource.simulator().completeCall(callId, 30)).statusCode(404)
+                .body("success", equalTo(false));
+        SmartfloWebhooks.post(owner.customerId(), SmartfloWebhooks.issueSecret(owner.customerId()),
+                "{\"call_id\":\"" + callId + "\",\"billsec\":\"soon\"}").statusCode(400);
     }
 }

@@ -6,6 +6,7 @@ import io.apimeter.events.Provider;
 import io.apimeter.events.Usage;
 import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.gateway.service.CallMeter;
+import io.apimeter.gateway.service.SmartfloCallJournal;
 import io.apimeter.gateway.service.SmartfloCalls;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,8 +19,10 @@ import java.util.Set;
 
 /**
  * Smartflo click-to-call for client apps (platform API key as {@code Authorization: Bearer}): forwarded on the
- * event loop and recorded as a call placed; the call placed is stored on a worker thread before the client
- * gets its answer, so its call record (see {@link SmartfloWebhookResource}) always finds it.
+ * event loop and recorded as a call placed; the call placed is kept on a worker thread before the client gets its
+ * answer (in the database, or in the local journal while the database is away: {@link SmartfloCallJournal}), so its
+ * call record (see {@link SmartfloWebhookResource}) and reconciliation always find it. The client is answered with
+ * Smartflo's answer either way: the call was placed.
  */
 @ApplicationScoped
 public class SmartfloProxy {
@@ -28,16 +31,16 @@ public class SmartfloProxy {
     private final ProviderCalls calls;
     private final UpstreamClient upstream;
     private final CallMeter meter;
-    private final SmartfloCalls smartfloCalls;
+    private final SmartfloCallJournal journal;
     private final GatewayConfig.Upstream smartflo;
     private final Vertx vertx;
 
-    public SmartfloProxy(ProviderCalls calls, UpstreamClient upstream, CallMeter meter, SmartfloCalls smartfloCalls,
+    public SmartfloProxy(ProviderCalls calls, UpstreamClient upstream, CallMeter meter, SmartfloCallJournal journal,
                          GatewayConfig config, Vertx vertx) {
         this.calls = calls;
         this.upstream = upstream;
         this.meter = meter;
-        this.smartfloCalls = smartfloCalls;
+        this.journal = journal;
         this.smartflo = config.providers().smartflo();
         this.vertx = vertx;
     }
@@ -77,15 +80,11 @@ public class SmartfloProxy {
                         ProviderCalls.passBack(client, status, answer.response().headers(), whole);
                         return;
                     }
-                    vertx.executeBlocking(() -> {
-                        smartfloCalls.placed(callId, authorized.caller().customerId(),
-                                authorized.caller().apiKeyId(), call.startedAt());
-                        return null;
-                    }, false).onComplete(stored -> {
-                        if (stored.failed()) {
-                            context.fail(stored.cause());
-                            return;
-                        }
+                    SmartfloCalls.Placed placedCall = new SmartfloCalls.Placed(callId,
+                            authorized.caller().customerId(), authorized.caller().apiKeyId(), call.startedAt());
+                    vertx.executeBlocking(() -> journal.keep(placedCall), false).onComplete(kept -> {
+                        // Kept, or (logged and counted) lost: the client gets Smartflo's answer either way, since
+                        // the call was placed; a 500 would only make it place the call again.
                         meter.record(call, status, Outcome.SUCCESS, Usage.NONE);
                         ProviderCalls.passBack(client, status, answer.response().headers(), whole);
                     });

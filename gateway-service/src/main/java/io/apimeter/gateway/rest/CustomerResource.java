@@ -7,7 +7,9 @@ import io.apimeter.events.Provider;
 import io.apimeter.gateway.entity.ApiKey;
 import io.apimeter.gateway.entity.Customer;
 import io.apimeter.gateway.entity.ProviderCredential;
+import io.apimeter.gateway.config.SmartfloConfig;
 import io.apimeter.gateway.service.CustomerService;
+import io.apimeter.gateway.service.SmartfloWebhookSecrets;
 import io.apimeter.common.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -19,18 +21,21 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Admin API: customers, their platform API keys and their provider credentials. Every change of a customer is
- * announced on the {@code customers} topic (through the outbox).
+ * Admin API: customers, their platform API keys, their provider credentials and their Smartflo webhook secret.
+ * Every change of a customer is announced on the {@code customers} topic (through the outbox).
  */
 @Path("/admin")
 @RolesAllowed(Roles.ADMIN)
@@ -40,9 +45,14 @@ public class CustomerResource {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
     private final CustomerService customers;
+    private final SmartfloWebhookSecrets smartfloSecrets;
+    private final Optional<String> publicUrl;
 
-    public CustomerResource(CustomerService customers) {
+    public CustomerResource(CustomerService customers, SmartfloWebhookSecrets smartfloSecrets,
+                            SmartfloConfig smartflo) {
         this.customers = customers;
+        this.smartfloSecrets = smartfloSecrets;
+        this.publicUrl = smartflo.publicUrl();
     }
 
     public record NewCustomer(String id, String name, String email) {
@@ -177,6 +187,34 @@ public class CustomerResource {
             throw ApiException.badRequest("invalid_apiKey", "apiKey must be 8 to 512 characters without spaces.");
         }
         return CredentialView.of(customers.saveCredential(Params.customerId("id", id), parsed, secret));
+    }
+
+    /**
+     * A customer's Smartflo webhook secret, shown this once, with where Smartflo must post call records and how it
+     * signs them.
+     */
+    public record SmartfloWebhookSecretView(String customerId, String secret, String webhookUrl,
+                                            String signatureHeader, String signature, Instant createdAt,
+                                            Instant previousSecretValidUntil) {
+    }
+
+    /**
+     * Issues the customer's Smartflo webhook secret, or a new one in place of the one it has (which is still
+     * accepted for {@code apimeter.gateway.smartflo.previous-secret-grace}). Configure the webhook URL and the
+     * secret in the customer's Smartflo account: call records are taken only when signed with it.
+     */
+    @POST
+    @Path("/customers/{id}/smartflo/webhook-secret")
+    @Consumes(MediaType.WILDCARD)
+    public Response issueSmartfloWebhookSecret(@PathParam("id") String id, @Context UriInfo uri) {
+        SmartfloWebhookSecrets.Issued issued = smartfloSecrets.issue(Params.customerId("id", id));
+        String base = publicUrl.orElse(uri.getBaseUri().toString()).replaceAll("/+$", "");
+        return Response.status(Response.Status.CREATED)
+                .entity(new SmartfloWebhookSecretView(issued.customerId(), issued.secret(),
+                        base + "/smartflo/webhooks/cdr/" + issued.customerId(),
+                        SmartfloWebhookSecrets.SIGNATURE_HEADER, "sha256=<hex of HMAC-SHA256(secret, raw body)>",
+                        issued.createdAt(), issued.previousValidUntil()))
+                .build();
     }
 
     @GET
