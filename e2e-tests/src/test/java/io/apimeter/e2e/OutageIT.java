@@ -185,7 +185,7 @@ class OutageIT {
      * stay ready throughout, and every call must appear exactly once in the usage log. Returns what
      * {@code whileDown} read just before the restart.
      */
-    private double underLoad(String what, Runnable stop, Runnable start, Probe whileDown) throws Exception {
+    private double underLoad(String what, Step stop, Step start, Probe whileDown) throws Exception {
         String customer = "outage-" + UUID.randomUUID().toString().substring(0, 8);
         String apiKey = onboard(customer);
         Load load = new Load(apiKey);
@@ -267,6 +267,12 @@ class OutageIT {
             assertEquals(0.0, gatewayMetric(WAITING_METRIC, ""), "events still waiting in the spool");
         });
         return measuredWhileDown;
+    }
+
+    /** Taking something away, or bringing it back. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
     }
 
     /** A figure read while the outage lasts. */

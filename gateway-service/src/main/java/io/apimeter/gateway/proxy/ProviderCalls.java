@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -114,7 +113,7 @@ public class ProviderCalls {
      * A client app about to call a provider: its key must be valid and its customer active. Never blocks the
      * event loop (see {@link CallerDirectory#authenticateAsync}); completes on the caller's context.
      */
-    Future<Authorization> authorize(String presentedKey, Provider provider, ProviderErrors errors) {
+    private Future<Authorization> authorize(String presentedKey, Provider provider, ProviderErrors errors) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return Future.succeededFuture(new Authorization(null, errors.missingKey()));
         }
@@ -136,7 +135,7 @@ public class ProviderCalls {
      * Authorizes the client app and, once it may call the provider, runs {@code then} on the request's context;
      * otherwise answers it with the refusal in the provider's format. A failure fails the route.
      */
-    void whenAuthorized(RoutingContext context, String presentedKey, Provider provider, ProviderErrors errors,
+    private void whenAuthorized(RoutingContext context, String presentedKey, Provider provider, ProviderErrors errors,
                         Consumer<Authorized> then) {
         authorize(presentedKey, provider, errors).onComplete(authorizing -> {
             if (authorizing.failed()) {
@@ -162,26 +161,6 @@ public class ProviderCalls {
         });
     }
 
-    /**
-     * For reports of calls already made, on a worker thread: a DISABLED customer's key is taken as well (such
-     * calls are billed whatever the customer's status now).
-     */
-    Authorization authorizeReport(String presentedKey, Provider provider, ProviderErrors errors) {
-        if (presentedKey == null || presentedKey.isBlank()) {
-            return new Authorization(null, errors.missingKey());
-        }
-        Optional<CallerDirectory.Authenticated> caller = directory.authenticate(presentedKey.trim());
-        if (caller.isEmpty()) {
-            return new Authorization(null, errors.invalidKey());
-        }
-        CallerDirectory.Caller who = caller.get().caller();
-        Optional<String> key = directory.credential(who.customerId(), provider);
-        if (key.isEmpty()) {
-            return new Authorization(null, errors.noCredential());
-        }
-        return new Authorization(new Authorized(who, key.get()), null);
-    }
-
     /** Either the call may go to the provider, or (already metered) the answer that refuses it. */
     record Admission(CallMeter.Call call, Response refusal) {
     }
@@ -191,7 +170,7 @@ public class ProviderCalls {
      * or over its rate limit gets 429 in the provider's format with {@code Retry-After}, and the refused call is
      * metered as {@code REJECTED}.
      */
-    Admission admit(RoutingContext context, Authorized authorized, Provider provider, String operation, String model,
+    private Admission admit(RoutingContext context, Authorized authorized, Provider provider, String operation, String model,
                     ProviderErrors errors, Supplier<Usage> worstCase) {
         if (model != null && model.length() > MAX_MODEL_LENGTH) {
             return new Admission(null, errors.badRequest("The model name is longer than " + MAX_MODEL_LENGTH

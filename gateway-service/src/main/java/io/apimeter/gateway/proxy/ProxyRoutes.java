@@ -45,16 +45,13 @@ public class ProxyRoutes {
         route(router, "/openai/v1/completions", openai.route("completions", "/completions"));
         route(router, "/elevenlabs/v1/text-to-speech/:voiceId", elevenlabs.speech(""));
         route(router, "/elevenlabs/v1/text-to-speech/:voiceId/stream", elevenlabs.speech("/stream"));
-        route(router, "/smartflo/v1/click_to_call", SmartfloErrors.FORMAT, smartflo::clickToCall);
+        route(router, "/smartflo/v1/click_to_call", smartflo.clickToCall());
     }
 
     private void route(Router router, String path, ProviderRoute route) {
-        route(router, path, route.errors(), context -> calls.forward(context, route));
-    }
-
-    private void route(Router router, String path, ProviderErrors errors, Handler<RoutingContext> handler) {
+        Handler<RoutingContext> handler = context -> calls.forward(context, route);
         router.post(path)
-                .failureHandler(context -> calls.failed(context, errors))
+                .failureHandler(context -> calls.failed(context, route.errors()))
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(context -> {
                     try {
