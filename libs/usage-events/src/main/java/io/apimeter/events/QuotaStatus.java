@@ -48,7 +48,8 @@ public record QuotaStatus(
      * @param dimension   which quota
      * @param used        usage this month, in the dimension's unit
      * @param limit       the limit, null when unlimited
-     * @param percent     used / limit in percent, two decimals; null when unlimited
+     * @param percent     used / limit in percent, rounded down to two decimals (100 only once reached; 100 for a
+     *                    limit of 0); null when unlimited
      * @param enforcement {@code ALERT_ONLY} or {@code BLOCK}
      */
     public record Dimension(
