@@ -538,7 +538,9 @@ class FaultHarnessIT {
         report.count("log totals (calls/errors/tokens/characters/seconds/cost)", sums.values().stream()
                 .reduce(Sums.ZERO, Sums::plus).text());
         List<Answer> metered = answers.stream().filter(Answer::answered).toList();
-        report.count("answered totals (calls/errors/tokens/characters/seconds)", metered.size() + " / "
+        // A call record answered is not a call of its own: it bills the seconds of the click-to-call before it.
+        report.count("answered totals (calls/errors/tokens/characters/seconds)", metered.stream()
+                .filter(a -> a.kind() != Kind.CALL_RECORD).count() + " / "
                 + metered.stream().filter(Answer::providerError).count() + " / "
                 + metered.stream().mapToLong(a -> a.inputTokens() + a.outputTokens()).sum() + " / "
                 + metered.stream().mapToLong(Answer::characters).sum() + " / "
@@ -706,10 +708,17 @@ class FaultHarnessIT {
         return value == null ? 0 : ((Number) value).longValue();
     }
 
-    /** What the log adds up to for one customer (current month: the run is minutes long). */
+    /**
+     * What the log adds up to for one customer (current month: the run is minutes long). Only the rows of requests
+     * count as calls (and errors), as in aggregation-service and quota-service: the rows of a Smartflo call's record
+     * (operation {@code call}, kind REPORT) and of its corrections ({@code call.adjustment}) add seconds and cost
+     * only, the call itself having been counted with its click-to-call.
+     */
     record Sums(long calls, long errors, long inputTokens, long outputTokens, long openAiTokens, long characters,
                 long seconds, BigDecimal cost) {
         static final Sums ZERO = new Sums(0, 0, 0, 0, 0, 0, 0, BigDecimal.ZERO);
+        /** The operations of events that are not requests; the usage log names the operation, not the kind. */
+        private static final Set<String> NOT_CALLS = Set.of("call", "call.adjustment");
 
         static Sums of(List<Map<String, Object>> rows) {
             Sums sums = ZERO;
@@ -717,11 +726,18 @@ class FaultHarnessIT {
                 long input = number(row, "inputTokens");
                 long output = number(row, "outputTokens");
                 Object cost = row.get("costUsd");
-                sums = sums.plus(new Sums(1, "SUCCESS".equals(row.get("outcome")) ? 0 : 1, input, output,
+                long call = countsAsCall(row) ? 1 : 0;
+                long error = call == 1 && !"SUCCESS".equals(row.get("outcome")) ? 1 : 0;
+                sums = sums.plus(new Sums(call, error, input, output,
                         "OPENAI".equals(row.get("provider")) ? input + output : 0, number(row, "characters"),
                         number(row, "callSeconds"), cost == null ? BigDecimal.ZERO : new BigDecimal(String.valueOf(cost))));
             }
             return sums;
+        }
+
+        /** Whether the usage log row is of a request, counted as a call: not a call's record or its correction. */
+        static boolean countsAsCall(Map<String, Object> row) {
+            return !NOT_CALLS.contains(String.valueOf(row.get("operation")));
         }
 
         Sums plus(Sums other) {
@@ -913,7 +929,10 @@ class FaultHarnessIT {
             asAdmin().contentType(ContentType.JSON).body(Map.of("apiKey", "sk-harness-" + provider + "-" + UUID.randomUUID()))
                     .put(gateway + "/admin/customers/{id}/credentials/{p}", id, provider).then().statusCode(200);
         }
-        return new Customer(id, apiKey, contact);
+        // Smartflo's call records are taken only at the customer's own URL, signed with this secret (shown once).
+        String webhookSecret = asAdmin().post(gateway + "/admin/customers/{id}/smartflo/webhook-secret", id)
+                .then().statusCode(201).extract().path("secret");
+        return new Customer(id, apiKey, contact, webhookSecret);
     }
 
     /** alert-service has read the customers topic to its end: it knows every contact before an alert fires. */

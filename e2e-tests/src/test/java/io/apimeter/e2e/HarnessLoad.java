@@ -1,6 +1,7 @@
 package io.apimeter.e2e;
 
 import io.apimeter.simulator.ProviderSimulator;
+import io.apimeter.simulator.smartflo.SmartfloSignature;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Steady, open-loop load through the gateway: one call slot at a fixed rate whether or not earlier calls were
  * answered, the slots going round the customers and through a fixed mix of OpenAI chat (whole, streamed, and a
  * few the provider fails), ElevenLabs text-to-speech and Smartflo click-to-call, each click-to-call followed by the
- * call record Smartflo posts to the gateway's webhook when the call ends.
+ * call record Smartflo posts to the gateway's webhook when the call ends (to the customer's own URL, signed with its
+ * Smartflo webhook secret).
  *
  * <p>Every call can be found again in the usage log: OpenAI and ElevenLabs calls name a model of their own
  * (slot n of an OpenAI call asks for {@code gpt-3.5-turbo-0000-00-n}, which the gateway prices as
@@ -38,8 +40,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HarnessLoad {
     enum Kind { CHAT, CHAT_ERROR, CHAT_STREAM, SPEECH, CLICK_TO_CALL, CALL_RECORD }
 
-    /** A customer of the run: its id, its platform API key and its contact address. */
-    record Customer(String id, String apiKey, String contact) {
+    /**
+     * A customer of the run: its id, its platform API key, its contact address and the Smartflo webhook secret the
+     * platform issued it (its call records are signed with it). The key and the secret stay out of {@link #toString}.
+     */
+    record Customer(String id, String apiKey, String contact, String smartfloWebhookSecret) {
+        @Override
+        public String toString() {
+            return "Customer[id=" + id + ", contact=" + contact + "]";
+        }
     }
 
     /**
@@ -324,13 +333,16 @@ final class HarnessLoad {
         return problem == null ? callId : null;
     }
 
-    /** The call ends after {@link #seconds(long)} billed seconds; Smartflo posts its record to the gateway. */
+    /**
+     * The call ends after {@link #seconds(long)} billed seconds; Smartflo posts its record to the customer's webhook
+     * URL, signed over the raw body with the customer's webhook secret.
+     */
     private void callRecord(Customer customer, long slot, String callId) {
-        String record = simulator.completeCall(callId, seconds(slot));
-        HttpRequest request = request("/smartflo/webhooks/cdr")
-                .header("Authorization", "Bearer " + customer.apiKey())
+        byte[] record = simulator.completeCall(callId, seconds(slot)).getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = request("/smartflo/webhooks/cdr/" + customer.id())
+                .header(SmartfloSignature.HEADER, SmartfloSignature.sign(customer.smartfloWebhookSecret(), record))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(record))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(record))
                 .build();
         long started = System.nanoTime();
         Exchange exchange = send(request);
