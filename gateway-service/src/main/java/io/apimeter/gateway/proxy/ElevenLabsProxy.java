@@ -34,31 +34,9 @@ public class ElevenLabsProxy {
 
     /** {@code POST /elevenlabs/v1/text-to-speech/{voiceId}[/stream]}: {@code suffix} is "" or "/stream". */
     ProviderRoute speech(String suffix) {
-        return new ProviderRoute() {
-            public Provider provider() {
-                return Provider.ELEVENLABS;
-            }
-
-            public ProviderErrors errors() {
-                return ElevenLabsErrors.FORMAT;
-            }
-
-            public GatewayConfig.Upstream upstream() {
-                return elevenlabs;
-            }
-
-            public String presentedKey(RoutingContext context) {
-                return context.request().getHeader("xi-api-key");
-            }
-
-            public Map<String, String> providerAuth(String providerKey) {
-                return Map.of("xi-api-key", providerKey);
-            }
-
-            public Request read(RoutingContext context, Buffer body) {
-                return ElevenLabsProxy.this.read(context, suffix, body);
-            }
-        };
+        return new ProviderRoute(Provider.ELEVENLABS, ElevenLabsErrors.FORMAT, elevenlabs,
+                context -> context.request().getHeader("xi-api-key"), key -> Map.of("xi-api-key", key),
+                (context, body) -> read(context, suffix, body));
     }
 
     private ProviderRoute.Request read(RoutingContext context, String suffix, Buffer body) {

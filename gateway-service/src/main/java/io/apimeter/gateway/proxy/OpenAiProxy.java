@@ -8,8 +8,6 @@ import io.apimeter.events.Provider;
 import io.apimeter.events.Usage;
 import io.apimeter.gateway.config.GatewayConfig;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.List;
@@ -37,31 +35,8 @@ public class OpenAiProxy {
 
     /** The route of one OpenAI operation, e.g. {@code chat.completions} at {@code /chat/completions}. */
     ProviderRoute route(String operation, String path) {
-        return new ProviderRoute() {
-            public Provider provider() {
-                return Provider.OPENAI;
-            }
-
-            public ProviderErrors errors() {
-                return OpenAiErrors.FORMAT;
-            }
-
-            public GatewayConfig.Upstream upstream() {
-                return openai;
-            }
-
-            public String presentedKey(RoutingContext context) {
-                return ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION));
-            }
-
-            public Map<String, String> providerAuth(String providerKey) {
-                return Map.of("Authorization", "Bearer " + providerKey);
-            }
-
-            public Request read(RoutingContext context, Buffer body) {
-                return OpenAiProxy.this.read(operation, path, body);
-            }
-        };
+        return new ProviderRoute(Provider.OPENAI, OpenAiErrors.FORMAT, openai, ProviderRoute::bearerKey,
+                ProviderRoute::bearerAuth, (context, body) -> read(operation, path, body));
     }
 
     /**

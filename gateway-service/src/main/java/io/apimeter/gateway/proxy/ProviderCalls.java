@@ -73,8 +73,8 @@ public class ProviderCalls {
     void forward(RoutingContext context, ProviderRoute route) {
         Buffer body = ProxyRoutes.body(context);
         ProviderErrors errors = route.errors();
-        whenAuthorized(context, route.presentedKey(context), route.provider(), errors, authorized -> {
-            ProviderRoute.Request request = route.read(context, body);
+        whenAuthorized(context, route.presentedKey().apply(context), route.provider(), errors, authorized -> {
+            ProviderRoute.Request request = route.read().apply(context, body);
             if (request.refusal() != null) {
                 reply(context.response(), request.refusal());
                 return;
@@ -87,7 +87,7 @@ public class ProviderCalls {
             }
             MeteredCall call = new MeteredCall(context, errors, admission.call(), this, meter);
             upstream.post(route.upstream(), request.url(), request.body(), context.request().headers(),
-                    route.providerAuth(authorized.providerKey())).onComplete(sending -> {
+                    route.providerAuth().apply(authorized.providerKey())).onComplete(sending -> {
                         if (sending.failed()) {
                             call.failed(sending.cause());
                             return;

@@ -4,33 +4,40 @@ import io.apimeter.events.Provider;
 import io.apimeter.events.Usage;
 import io.apimeter.gateway.config.GatewayConfig;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What one provider route does its own way. Everything else (the caller's key, the customer's credential,
  * limits, the call to the provider, failures, metering exactly once) is the same pipeline for every provider:
  * {@link ProviderCalls#forward}.
+ *
+ * @param provider     the provider called
+ * @param errors       the provider's error format, for every answer the gateway gives itself on this route
+ * @param upstream     where the provider is, and how long it may take
+ * @param presentedKey the platform key as this provider's SDKs send it; null when there is none
+ * @param providerAuth the provider's own authentication headers, with the customer's key
+ * @param read         reads the client's request (after its key was accepted): what to send where, or the 400
+ *                     that refuses it
  */
-interface ProviderRoute {
-    Provider provider();
+record ProviderRoute(Provider provider, ProviderErrors errors, GatewayConfig.Upstream upstream,
+                     Function<RoutingContext, String> presentedKey, Function<String, Map<String, String>> providerAuth,
+                     BiFunction<RoutingContext, Buffer, Request> read) {
 
-    /** The provider's error format, for every answer the gateway gives itself on this route. */
-    ProviderErrors errors();
+    /** The key of an {@code Authorization: Bearer} header, as OpenAI's and Smartflo's clients send it. */
+    static String bearerKey(RoutingContext context) {
+        return ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION));
+    }
 
-    /** Where the provider is, and how long it may take. */
-    GatewayConfig.Upstream upstream();
-
-    /** The platform key as this provider's SDKs send it; null when there is none. */
-    String presentedKey(RoutingContext context);
-
-    /** The provider's own authentication, with the customer's key. */
-    Map<String, String> providerAuth(String providerKey);
-
-    /** Reads the client's request (after its key was accepted): what to send where, or the 400 that refuses it. */
-    Request read(RoutingContext context, Buffer body);
+    /** The customer's key as an {@code Authorization: Bearer} header. */
+    static Map<String, String> bearerAuth(String providerKey) {
+        return Map.of("Authorization", "Bearer " + providerKey);
+    }
 
     /**
      * A request read.

@@ -9,8 +9,6 @@ import io.apimeter.gateway.service.SmartfloCallJournal;
 import io.apimeter.gateway.service.SmartfloCalls;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -38,33 +36,10 @@ public class SmartfloProxy {
 
     /** {@code POST /smartflo/v1/click_to_call}. */
     ProviderRoute clickToCall() {
-        return new ProviderRoute() {
-            public Provider provider() {
-                return Provider.SMARTFLO;
-            }
-
-            public ProviderErrors errors() {
-                return SmartfloErrors.FORMAT;
-            }
-
-            public GatewayConfig.Upstream upstream() {
-                return smartflo;
-            }
-
-            public String presentedKey(RoutingContext context) {
-                return ProviderCalls.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION));
-            }
-
-            public Map<String, String> providerAuth(String providerKey) {
-                return Map.of("Authorization", "Bearer " + providerKey);
-            }
-
-            public Request read(RoutingContext context, Buffer body) {
-                // Minutes are known only from the call record: a call reserves nothing against a minute limit.
-                return new Request("click-to-call", null, smartflo.baseUrl() + "/click_to_call", body,
-                        () -> Usage.NONE, SmartfloProxy.this::answered, null);
-            }
-        };
+        // Minutes are known only from the call record: a call reserves nothing against a minute limit.
+        return new ProviderRoute(Provider.SMARTFLO, SmartfloErrors.FORMAT, smartflo, ProviderRoute::bearerKey,
+                ProviderRoute::bearerAuth, (context, body) -> new ProviderRoute.Request("click-to-call", null,
+                        smartflo.baseUrl() + "/click_to_call", body, () -> Usage.NONE, this::answered, null));
     }
 
     /**
