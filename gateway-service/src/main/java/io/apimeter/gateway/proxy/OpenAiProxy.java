@@ -126,13 +126,14 @@ public class OpenAiProxy {
 
     private static void meterStream(MeteredCall call, int status, ObjectNode request, SseRelay.Result result) {
         if (result.reportedUsage() != null) {
-            Outcome outcome = result.clientGone() ? Outcome.CLIENT_ABORTED : Outcome.SUCCESS;
+            Outcome outcome = result.clientGone() ? Outcome.CLIENT_ABORTED
+                    : result.responseFailed() ? Outcome.PROVIDER_ERROR : Outcome.SUCCESS;
             call.meter(status, outcome, result.reportedUsage());
         } else {
             long input = TokenEstimator.count(call.model(), TokenEstimator.inputText(request));
             long output = result.estimatedOutputTokens();
             Outcome outcome = result.clientGone() ? Outcome.CLIENT_ABORTED
-                    : result.upstreamBroken() ? Outcome.PROVIDER_ERROR : Outcome.SUCCESS;
+                    : result.upstreamBroken() || result.responseFailed() ? Outcome.PROVIDER_ERROR : Outcome.SUCCESS;
             call.meter(result.clientGone() ? 499 : status, outcome, new Usage(input, output, 0, 0, 0, 0, true));
         }
     }

@@ -39,15 +39,18 @@ final class SseRelay implements StreamRelay.Chunks {
      *                              for a relay made without a model, all the text streamed until the usage came
      * @param estimatedOutputTokens the tokens of all the text streamed, counted with the model's tokenizer;
      *                              counted only when no usage came, 0 otherwise
+     * @param responseFailed        the provider ended the response as failed ({@code response.failed}), though
+     *                              the stream itself ended well: the call is a provider error, whatever it used
      */
     record Result(Usage reportedUsage, String outputText, boolean clientGone, boolean upstreamBroken,
-                  long estimatedOutputTokens) {
+                  long estimatedOutputTokens, boolean responseFailed) {
     }
 
     private final boolean dropUsageChunk;
     private final int maxPendingBytes;
     private final TokenEstimator.Tally output;
     private Usage reportedUsage;
+    private boolean responseFailed;
     /** Bytes of the event under way whose first bytes came with an earlier chunk. */
     private Buffer pending;
     /** The event under way outgrew {@link #maxPendingBytes}: passed on as it comes, not read. */
@@ -96,7 +99,7 @@ final class SseRelay implements StreamRelay.Chunks {
             inspect(left);
         }
         long estimated = reportedUsage == null ? output.tokens() : 0;
-        return new Result(reportedUsage, output.uncounted(), clientGone, upstreamBroken, estimated);
+        return new Result(reportedUsage, output.uncounted(), clientGone, upstreamBroken, estimated, responseFailed);
     }
 
     /** The complete events (each ends with a blank line) that have come, less any the client does not get. */
@@ -338,6 +341,7 @@ final class SseRelay implements StreamRelay.Chunks {
             switch (type) {
                 // The last event of a response, however it ended; a failed one may report no usage.
                 case "response.completed", "response.incomplete", "response.failed" -> {
+                    responseFailed = "response.failed".equals(type);
                     if (responseUsage != null) {
                         reportedUsage = OpenAiUsage.ofUsage(responseUsage);
                     }

@@ -99,6 +99,7 @@ class SseRelayTest {
         assertEquals(7, result.reportedUsage().inputTokens());
         assertEquals(9, result.reportedUsage().outputTokens());
         assertEquals(4, result.reportedUsage().reasoningTokens());
+        assertFalse(result.responseFailed());
     }
 
     @Test
@@ -202,6 +203,7 @@ class SseRelayTest {
         assertEquals(stream, relay(relay, stream));
         assertEquals(11, relay.result(false, false).reportedUsage().inputTokens());
         assertEquals(3, relay.result(false, false).reportedUsage().outputTokens());
+        assertTrue(relay.result(false, false).responseFailed(), "metered as the provider's error, not a success");
     }
 
     @Test
@@ -214,6 +216,7 @@ class SseRelayTest {
         SseRelay.Result result = relay.result(false, false);
         assertNull(result.reportedUsage(), "no usage reported: not billed as zero");
         assertEquals(TokenEstimator.count("gpt-4o", "Hello there"), result.estimatedOutputTokens());
+        assertTrue(result.responseFailed());
     }
 
     @Test
