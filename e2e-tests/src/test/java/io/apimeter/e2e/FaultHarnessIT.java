@@ -19,10 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -313,7 +309,7 @@ class FaultHarnessIT {
             check(!kill || exits.get(target) == 137, fault + ": " + target + " exited with " + exits.get(target)
                     + ", not 137 (SIGKILL)");
             check(kill || exits.get(target) != -1, fault + ": " + target + " did not stop within 60 s of SIGTERM");
-            check(refused(service.port()), fault + ": " + target + "'s port " + service.port() + " still accepts");
+            check(ServiceEnvironment.refused(service.port()), fault + ": " + target + "'s port " + service.port() + " still accepts");
         }
         LOG.info(() -> "stopped " + pids + ", exit codes " + exits + "; starting them again");
         targets.forEach(t -> services.get(t).start());
@@ -347,7 +343,7 @@ class FaultHarnessIT {
         check(!postgres.isAlive(), fault + ": LocalPostgres pid " + pid + " still runs");
         check(awaitRefused(postgresPort), fault + ": PostgreSQL's port " + postgresPort + " still accepts connections");
         long down = System.nanoTime();
-        hold(PG_OUTAGE, () -> refused(postgresPort), fault + ": PostgreSQL's port accepted a connection while stopped");
+        hold(PG_OUTAGE, () -> ServiceEnvironment.refused(postgresPort), fault + ": PostgreSQL's port accepted a connection while stopped");
         long up = System.nanoTime();
         int calls = load.answeredBetween(down, up);
         check(calls > 0, fault + ": no call was answered while PostgreSQL was down");
@@ -368,9 +364,9 @@ class FaultHarnessIT {
         int exit = kafka.kill();
         check(exit == 137, fault + ": the broker exited with " + exit + ", not 137 (SIGKILL)");
         check(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), fault + ": broker pid " + pid + " still runs");
-        check(refused(kafkaPort), fault + ": the broker's port " + kafkaPort + " still accepts connections");
+        check(ServiceEnvironment.refused(kafkaPort), fault + ": the broker's port " + kafkaPort + " still accepts connections");
         long down = System.nanoTime();
-        hold(BROKER_OUTAGE, () -> refused(kafkaPort), fault + ": the broker's port accepted a connection while killed");
+        hold(BROKER_OUTAGE, () -> ServiceEnvironment.refused(kafkaPort), fault + ": the broker's port accepted a connection while killed");
         double waiting = gatewayMetric("apimeter_gateway_usage_events_waiting", "");
         check(waiting > 0, fault + ": the gateway's spool held no event while the broker was away");
         long up = System.nanoTime();
@@ -401,10 +397,10 @@ class FaultHarnessIT {
         mailsOfEarlierSmtp.addAll(ReceivedMail.of(mailbox.getAllMessages().stream()
                 .map(com.icegreen.greenmail.store.StoredMessage::getMimeMessage)
                 .toArray(jakarta.mail.internet.MimeMessage[]::new)));
-        check(refused(smtpPort), fault + ": the SMTP port " + smtpPort + " still accepts connections");
+        check(ServiceEnvironment.refused(smtpPort), fault + ": the SMTP port " + smtpPort + " still accepts connections");
         long down = System.nanoTime();
         String lowered = lowerALimitBelowUsage();
-        hold(SMTP_OUTAGE, () -> refused(smtpPort), fault + ": the SMTP port accepted a connection while down");
+        hold(SMTP_OUTAGE, () -> ServiceEnvironment.refused(smtpPort), fault + ": the SMTP port accepted a connection while down");
         long failedSends = notifications().stream()
                 .filter(n -> "EMAIL".equals(n.get("channel")) && "PENDING".equals(n.get("status"))
                         && n.get("lastError") != null)
@@ -1157,24 +1153,10 @@ class FaultHarnessIT {
 
     private boolean awaitRefused(int port) {
         try {
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> refused(port));
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> ServiceEnvironment.refused(port));
             return true;
         } catch (ConditionTimeoutException e) {
             return false;
-        }
-    }
-
-    /** Whether nothing listens on the local port any more. */
-    private static boolean refused(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return false;
-        } catch (ConnectException e) {
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true;
         }
     }
 

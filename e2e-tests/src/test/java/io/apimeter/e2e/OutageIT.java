@@ -163,7 +163,7 @@ class OutageIT {
             EmbeddedPostgresServer database = gatewayDb;
             gatewayDb = null;
             database.close();
-            assertTrue(refused(gatewayDbPort), "the gateway's PostgreSQL still accepts connections after its stop");
+            assertTrue(ServiceEnvironment.refused(gatewayDbPort), "the gateway's PostgreSQL still accepts connections after its stop");
             // A key the gateway never saw cannot be authorised now: 503 in OpenAI's format, nothing else.
             HttpResponse<String> unknown = new Load("amk_Unknown1_" + "u".repeat(40)).send(1);
             assertEquals(503, unknown.statusCode(), unknown.body());
@@ -291,15 +291,6 @@ class OutageIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static boolean refused(int port) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-            return false;
-        } catch (IOException e) {
-            return true;
         }
     }
 

@@ -8,6 +8,10 @@ import io.apimeter.testkit.TestIdentityProvider;
 import io.apimeter.testkit.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -88,6 +92,20 @@ final class ServiceEnvironment {
         } catch (IOException | UncheckedIOException e) {
             java.util.logging.Logger.getLogger(ServiceEnvironment.class.getName())
                     .warning(() -> "cannot delete " + dir + ": " + e);
+        }
+    }
+
+    /** Whether nothing listens on the local port any more. */
+    static boolean refused(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
         }
     }
 }

@@ -234,30 +234,28 @@ public class CallAdmission {
 
     private static String quotaMessage(QuotaStatus.Dimension d, YearMonth month) {
         boolean cost = d.dimension() == QuotaDimension.TOTAL_COST_USD;
-        String what = switch (d.dimension()) {
+        String limit = d.limit() == null ? "" : " of " + (cost ? "$" + money(d.limit()) : quantity(d.limit()));
+        return "Monthly " + limitName(d.dimension()) + limit + (cost ? " for all providers" : "") + " reached for " + month
+                + "; ask your administrator to raise it.";
+    }
+
+    private static String reserveMessage(UsageLedger.Limit crossed, YearMonth month) {
+        boolean cost = crossed.dimension() == QuotaDimension.TOTAL_COST_USD;
+        String limit = " of " + (cost ? "$" + money(crossed.limit()) : quantity(crossed.limit()));
+        return "Monthly " + limitName(crossed.dimension()) + limit + " for " + month + " is nearly used up: what is left does not cover "
+                + "this request at its largest. Ask for less (for example a lower max_tokens), or ask your "
+                + "administrator to raise the limit.";
+    }
+
+    /** How a refusal names the limit of a dimension. */
+    private static String limitName(QuotaDimension dimension) {
+        return switch (dimension) {
             case OPENAI_TOKENS -> "OpenAI token limit";
             case ELEVENLABS_CHARACTERS -> "ElevenLabs character limit";
             case SMARTFLO_MINUTES -> "Smartflo call minute limit";
             case TOTAL_COST_USD -> "cost limit";
             case REQUESTS_PER_MINUTE -> "limit";
         };
-        String limit = d.limit() == null ? "" : " of " + (cost ? "$" + money(d.limit()) : quantity(d.limit()));
-        return "Monthly " + what + limit + (cost ? " for all providers" : "") + " reached for " + month
-                + "; ask your administrator to raise it.";
-    }
-
-    private static String reserveMessage(UsageLedger.Limit crossed, YearMonth month) {
-        boolean cost = crossed.dimension() == QuotaDimension.TOTAL_COST_USD;
-        String what = switch (crossed.dimension()) {
-            case OPENAI_TOKENS -> "OpenAI token limit";
-            case ELEVENLABS_CHARACTERS -> "ElevenLabs character limit";
-            case SMARTFLO_MINUTES -> "Smartflo call minute limit";
-            default -> "cost limit";
-        };
-        String limit = " of " + (cost ? "$" + money(crossed.limit()) : quantity(crossed.limit()));
-        return "Monthly " + what + limit + " for " + month + " is nearly used up: what is left does not cover "
-                + "this request at its largest. Ask for less (for example a lower max_tokens), or ask your "
-                + "administrator to raise the limit.";
     }
 
     private static String rateMessage(QuotaStatus.Dimension rate, long retryAfter) {
