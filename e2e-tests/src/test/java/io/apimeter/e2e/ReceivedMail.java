@@ -10,11 +10,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One mail as the SMTP server received it, reduced to what the harness counts: to whom, its subject and the id
- * of the alert it is about (alert-service writes "Alert id: &lt;uuid&gt;" in the text part of every alert mail).
+ * One mail as the SMTP server received it, reduced to what the harness counts: to whom, its subject, the id
+ * of the alert it is about (alert-service writes "Alert id: &lt;uuid&gt;" in the text part of every alert mail)
+ * and its Message-ID (the same on every attempt at one notification).
  * Read at once, so that mails of an SMTP server that was stopped are kept.
  */
-record ReceivedMail(String recipient, String subject, String alertId) {
+record ReceivedMail(String recipient, String subject, String alertId, String messageId) {
     private static final Pattern ALERT_ID = Pattern.compile("Alert id:\\s*([0-9a-fA-F-]{36})");
 
     /** The key mails are counted by: one mail per recipient and alert. */
@@ -32,10 +33,10 @@ record ReceivedMail(String recipient, String subject, String alertId) {
                 String alertId = id != null && id.find() ? id.group(1).toLowerCase(java.util.Locale.ROOT) : null;
                 Address[] recipients = message.getAllRecipients();
                 for (Address recipient : recipients == null ? new Address[0] : recipients) {
-                    mails.add(new ReceivedMail(bare(recipient.toString()), subject, alertId));
+                    mails.add(new ReceivedMail(bare(recipient.toString()), subject, alertId, message.getMessageID()));
                 }
             } catch (Exception e) {
-                mails.add(new ReceivedMail("unreadable", String.valueOf(e), null));
+                mails.add(new ReceivedMail("unreadable", String.valueOf(e), null, null));
             }
         }
         return mails;

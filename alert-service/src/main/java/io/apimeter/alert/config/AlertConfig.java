@@ -52,6 +52,13 @@ public interface AlertConfig {
     Duration sendLease();
 
     /**
+     * How long a mail send waits for the mail server's answer before a warning; the answer is still waited for up
+     * to half the lease, since a late acceptance given up on would be sent again.
+     */
+    @WithDefault("30s")
+    Duration mailTimeout();
+
+    /**
      * On shutdown, how long sends under way may take to be accepted and marked; a mail whose mark did not make it
      * in time may be sent again after the lease.
      */

@@ -10,7 +10,7 @@ import io.apimeter.alert.entity.Webhook;
 import io.apimeter.events.EventJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
+import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,10 @@ import org.jboss.logging.Logger;
  * A sender that dies after the claim leaves its rows to be taken over when the lease ends. One that dies after
  * the SMTP server (or the webhook) accepted a message but before the mark sends it again after the lease: that
  * narrow window makes delivery at least once; on every other path, one accepted send per row makes it exactly
- * once. Webhook receivers can drop a repeat by its {@code X-Apimeter-Event-Id}.
+ * once. A mail server that does not answer in time does not make a send a failure: its outcome is waited for up to
+ * half the lease, as a late acceptance would otherwise be sent again. Every mail of a row carries the same
+ * {@code Message-ID}, so a repeat from that window is the same message to the recipient's mail system; webhook
+ * receivers can drop a repeat by its {@code X-Apimeter-Event-Id}.
  */
 @ApplicationScoped
 public class NotificationSender {
@@ -61,7 +65,7 @@ public class NotificationSender {
             .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
     private final EntityManager em;
-    private final Mailer mailer;
+    private final ReactiveMailer mailer;
     private final WebhookClient webhookClient;
     private final WebhookSigning signing;
     private final AlertConfig config;
@@ -73,7 +77,7 @@ public class NotificationSender {
     private final Phaser inFlight = new Phaser(1);
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
 
-    public NotificationSender(EntityManager em, Mailer mailer, WebhookClient webhookClient, WebhookSigning signing,
+    public NotificationSender(EntityManager em, ReactiveMailer mailer, WebhookClient webhookClient, WebhookSigning signing,
                               AlertConfig config, MeterRegistry meters, ManagedExecutor executor) {
         this.executor = executor;
         this.em = em;
@@ -284,11 +288,11 @@ public class NotificationSender {
             Webhook webhook = em.createQuery("select w from Webhook w where w.customerId = :customer", Webhook.class)
                     .setParameter("customer", alert.customerId)
                     .getResultList().stream().findFirst().orElse(null);
-            return new Prepared(notification.channel, alert.id, alert.customerId, null, null, webhook,
-                    webhook == null ? null : webhookBody(alert));
+            return new Prepared(id, notification.attempts, notification.channel, alert.id, alert.customerId, null,
+                    null, webhook, webhook == null ? null : webhookBody(alert));
         }
-        return new Prepared(notification.channel, alert.id, alert.customerId, notification.recipient,
-                AlertMail.of(alert, audience), null, null);
+        return new Prepared(id, notification.attempts, notification.channel, alert.id, alert.customerId,
+                notification.recipient, AlertMail.of(alert, audience), null, null);
     }
 
     /** Step 3: records how the attempt went, if the row is still this run's. */
@@ -329,12 +333,45 @@ public class NotificationSender {
                 notification.attempts, notification.nextAttemptAt, notification.lastError);
     }
 
+    /**
+     * Sends one mail and waits for the mail server's answer. One not there after {@code apimeter.alert.mail-timeout} is
+     * still waited for, up to half the lease: the server may yet accept the mail, and a send given up on too early
+     * would be sent again. Only after that is the attempt a failure, and a later repeat possible.
+     */
     private DeliveryOutcome sendMail(Prepared prepared) {
         AlertMail mail = prepared.mail();
         // one recipient per mail: a customer's mail never shows another address
-        mailer.send(new Mail().addTo(prepared.recipient()).setSubject(mail.subject())
-                .setText(mail.text()).setHtml(mail.html()));
+        Mail message = new Mail().addTo(prepared.recipient()).setSubject(mail.subject())
+                .setText(mail.text()).setHtml(mail.html())
+                .addHeader("Message-ID", messageId(prepared.notificationId(), prepared.alertId()));
+        LOG.infof("alert %s: sending the mail to %s (notification %d, attempt %d)", prepared.alertId(),
+                prepared.recipient(), prepared.notificationId(), prepared.attempt());
+        CompletableFuture<Void> answer = mailer.send(message).subscribeAsCompletionStage();
+        long waitUntil = System.nanoTime() + config.sendLease().dividedBy(2).toNanos();
+        try {
+            try {
+                answer.get(config.mailTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException slow) {
+                LOG.warnf("alert %s: the mail server has not answered about the mail to %s within %s; waiting for"
+                        + " its answer", prepared.alertId(), prepared.recipient(), config.mailTimeout());
+                answer.get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException e) {
+            return new DeliveryOutcome.Failed("the mail server did not answer within "
+                    + config.sendLease().dividedBy(2) + "; if it accepted the mail after all, the next attempt"
+                    + " repeats it (same Message-ID)", true);
+        } catch (ExecutionException e) {
+            return new DeliveryOutcome.Failed(describe(e.getCause()), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeliveryOutcome.Failed("interrupted while waiting for the mail server", true);
+        }
         return new DeliveryOutcome.Delivered("accepted by the mail server");
+    }
+
+    /** The Message-ID of every mail of a notification row, the same on each attempt. */
+    static String messageId(long notificationId, UUID alertId) {
+        return "<notification-" + notificationId + "." + alertId + "@apimeter>";
     }
 
     private DeliveryOutcome sendWebhook(Prepared prepared) {
@@ -409,8 +446,8 @@ public class NotificationSender {
     }
 
     /** What one attempt sends, gathered in the prepare transaction so that the send needs no database. */
-    private record Prepared(String channel, UUID alertId, String customerId, String recipient, AlertMail mail,
-                            Webhook webhook, byte[] body) {
+    private record Prepared(long notificationId, int attempt, String channel, UUID alertId, String customerId,
+                            String recipient, AlertMail mail, Webhook webhook, byte[] body) {
         DeliveryOutcome send(NotificationSender sender) {
             return NotificationChannel.WEBHOOK.name().equals(channel) ? sender.sendWebhook(this)
                     : sender.sendMail(this);
