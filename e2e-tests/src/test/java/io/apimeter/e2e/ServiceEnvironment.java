@@ -43,14 +43,38 @@ final class ServiceEnvironment {
         return smtp;
     }
 
-    /** What every service needs: the broker, the database login and the identity provider. */
+    /** What every service needs: the broker, the database login and the identity provider (the mock one). */
     static Map<String, String> common(String kafkaBootstrapServers) {
+        return common(kafkaBootstrapServers, TestIdentityProvider.get().authServerUrl());
+    }
+
+    /**
+     * What every service needs, trusting the given identity provider: a real Keycloak's realm URL (its issuer), whose
+     * tokens carry the audience {@code apimeter-api} as the mock provider's do.
+     */
+    static Map<String, String> common(String kafkaBootstrapServers, String oidcAuthServerUrl) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
         env.put("DB_USER", EmbeddedPostgresServer.USER);
         env.put("DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        env.put("OIDC_AUTH_SERVER_URL", TestIdentityProvider.get().authServerUrl());
+        env.put("OIDC_AUTH_SERVER_URL", oidcAuthServerUrl);
         env.put("OIDC_AUDIENCE", TestTokens.AUDIENCE);
+        return env;
+    }
+
+    /**
+     * The console's: the realm (it logs people in with the confidential client apimeter-console, whose local secret is
+     * in the realm file) and the five services it calls with the person's own token.
+     */
+    static Map<String, String> console(String oidcAuthServerUrl, Map<String, String> serviceUrls) {
+        Map<String, String> env = new HashMap<>();
+        env.put("OIDC_AUTH_SERVER_URL", oidcAuthServerUrl);
+        env.put("OIDC_CONSOLE_SECRET", "apimeter-console-local-secret");
+        env.put("GATEWAY_URL", serviceUrls.get("gateway-service"));
+        env.put("RECORDER_URL", serviceUrls.get("usage-recorder-service"));
+        env.put("AGGREGATION_URL", serviceUrls.get("aggregation-service"));
+        env.put("QUOTA_URL", serviceUrls.get("quota-service"));
+        env.put("ALERT_URL", serviceUrls.get("alert-service"));
         return env;
     }
 

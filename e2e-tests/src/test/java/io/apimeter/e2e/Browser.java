@@ -1,0 +1,147 @@
+package io.apimeter.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A real browser: Debian's headless chromium driven through its chromedriver (Selenium never downloads either:
+ * {@code SE_OFFLINE=true}, both paths given). One per person, so that sessions never mix.
+ */
+final class Browser implements AutoCloseable {
+    static final int DESKTOP_WIDTH = 1280;
+    static final int PHONE_WIDTH = 390;
+    private static final String CHROMIUM = System.getProperty("apimeter.chromium", "/usr/bin/chromium");
+    private static final String CHROMEDRIVER = System.getProperty("apimeter.chromedriver", "/usr/bin/chromedriver");
+
+    private final ChromeDriver driver;
+    private final String baseUrl;
+
+    Browser(String baseUrl, Path logDir, String name) {
+        this.baseUrl = baseUrl;
+        for (String executable : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(Path.of(executable))) {
+                throw new IllegalStateException(executable + " is missing: apt-get install chromium chromium-driver"
+                        + " (.ci/run does)");
+            }
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=" + DESKTOP_WIDTH + ",900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .withLogFile(logDir.resolve("chromedriver-" + name + ".log").toFile())
+                .build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    ChromeDriver driver() {
+        return driver;
+    }
+
+    /** Opens a page of the console, e.g. {@code /dashboard}. */
+    Browser open(String path) {
+        driver.get(baseUrl + path);
+        return this;
+    }
+
+    /** The path of the page shown, without the query. */
+    String path() {
+        return java.net.URI.create(driver.getCurrentUrl()).getPath();
+    }
+
+    String url() {
+        return driver.getCurrentUrl();
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    List<WebElement> all(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    boolean has(String css) {
+        return !all(css).isEmpty();
+    }
+
+    /** The text of the element, trimmed. */
+    String text(String css) {
+        return find(css).getText().trim();
+    }
+
+    /** Waits until the element is on the page; pages render on the server, htmx swaps parts of them in. */
+    WebElement awaitShown(String css) {
+        return await("'" + css + "' on " + driver.getCurrentUrl())
+                .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> find(css), e -> e != null && e.isDisplayed());
+    }
+
+    String source() {
+        return driver.getPageSource();
+    }
+
+    /**
+     * Logs in on Keycloak's own login page (where the console has sent the browser) and waits until the browser is
+     * back on the console.
+     */
+    void logIn(String username, String password) {
+        await("Keycloak's login page (the browser is on " + driver.getCurrentUrl() + ")").atMost(Duration.ofSeconds(20))
+                .ignoreExceptions().until(() -> find("#kc-login") != null);
+        find("#username").clear();
+        find("#username").sendKeys(username);
+        find("#password").sendKeys(password);
+        find("#kc-login").click();
+        await(username + " back on the console").atMost(Duration.ofSeconds(20))
+                .until(() -> driver.getCurrentUrl().startsWith(baseUrl) && !has("#kc-login"));
+    }
+
+    /**
+     * Saves a screenshot of the whole page as {@code file}, {@code width} CSS pixels wide (device metrics as a phone's
+     * below 600 px: the page's own viewport rules apply), as tall as the page.
+     */
+    void screenshot(Path file, int width) {
+        try {
+            metrics(width, 900);
+            long height = ((Number) ((JavascriptExecutor) driver).executeScript(
+                    "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")).longValue();
+            metrics(width, (int) Math.min(Math.max(height, 600), 6000));
+            byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+            Files.createDirectories(file.getParent());
+            Files.write(file, png);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + file, e);
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    private void metrics(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", width < 600));
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
