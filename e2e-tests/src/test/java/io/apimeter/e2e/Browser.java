@@ -84,9 +84,35 @@ final class Browser implements AutoCloseable {
         return !all(css).isEmpty();
     }
 
-    /** The text of the element, trimmed. */
+    /** The text of the element, trimmed; read again if htmx replaced the element between finding and reading it. */
     String text(String css) {
-        return find(css).getText().trim();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return find(css).getText().trim();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** An attribute of the first element matching {@code css} (null if none), read in one step in the page. */
+    String attribute(String css, String name) {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css, name);
+    }
+
+    /**
+     * An attribute of every element matching {@code css}, read in one step in the page: a region htmx swaps every
+     * second can be replaced between two reads of Selenium's, never within one script.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> attributes(String css, String name) {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.getAttribute(arguments[1]));",
+                css, name);
     }
 
     /** Waits until the element is on the page; pages render on the server, htmx swaps parts of them in. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import io.apimeter.simulator.ProviderSimulator;
 import io.apimeter.simulator.SimulatorOptions;
+import io.apimeter.testkit.EmbeddedKafka;
 import io.apimeter.testkit.FreePorts;
 import io.apimeter.testkit.SharedInfrastructure;
 import io.restassured.http.ContentType;
@@ -72,6 +73,8 @@ class ConsoleBrowserIT {
     private ServiceProcess console;
     private ProviderSimulator simulator;
     private GreenMail smtp;
+    private EmbeddedKafka kafka;
+    private Path kafkaDir;
     private Browser adminBrowser;
 
     @BeforeAll
@@ -81,11 +84,13 @@ class ConsoleBrowserIT {
         int consolePort = FreePorts.next();
         keycloak = KeycloakServer.start(root, consolePort, logs);
 
-        SharedInfrastructure infrastructure = SharedInfrastructure.get();
+        // a broker of its own: the shared one still carries other tests' calls, which must not reach these pages
+        kafkaDir = root.resolve("e2e-tests/target/console-kafka-" + UUID.randomUUID());
+        kafka = EmbeddedKafka.start(kafkaDir, FreePorts.next(), FreePorts.next());
         simulator = ProviderSimulator.start(SimulatorOptions.defaults());
         smtp = ServiceEnvironment.startSmtp();
-        var db = infrastructure.postgres();
-        Map<String, String> common = ServiceEnvironment.common(infrastructure.kafkaBootstrapServers(), keycloak.realmUrl());
+        var db = SharedInfrastructure.get().postgres();
+        Map<String, String> common = ServiceEnvironment.common(kafka.bootstrapServers(), keycloak.realmUrl());
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         environments.put("gateway-service", ServiceEnvironment.gateway(common, db.recreateDatabase("console_gateway"),
                 simulator.openAiBaseUrl(), root.resolve("e2e-tests/target/gateway-spool-" + UUID.randomUUID())));
@@ -125,6 +130,10 @@ class ConsoleBrowserIT {
         if (simulator != null) {
             simulator.close();
         }
+        if (kafka != null) {
+            kafka.close();
+        }
+        ServiceEnvironment.deleteQuietly(kafkaDir);
     }
 
     @Test
@@ -165,17 +174,19 @@ class ConsoleBrowserIT {
         List<Map<String, Object>> limited = status.<Map<String, Object>>getList("dimensions").stream()
                 .filter(d -> d.get("limit") != null).toList();
         assertFalse(limited.isEmpty(), "acme has limits");
+        // (the bars are in the region htmx replaces every second: each attribute is read in one step)
         for (Map<String, Object> dimension : limited) {
-            WebElement bar = acme.find(".limit-bar[data-dimension='" + dimension.get("dimension") + "']");
-            assertEquals(0, new BigDecimal(String.valueOf(dimension.get("percent")))
-                            .compareTo(new BigDecimal(bar.getAttribute("data-percent"))),
-                    "percent of " + dimension.get("dimension") + ": page " + bar.getAttribute("data-percent")
-                            + ", quota-service " + dimension.get("percent"));
+            String bar = ".limit-bar[data-dimension='" + dimension.get("dimension") + "']";
+            String percent = acme.attribute(bar, "data-percent");
+            assertEquals(0, new BigDecimal(String.valueOf(dimension.get("percent"))).compareTo(new BigDecimal(percent)),
+                    "percent of " + dimension.get("dimension") + ": page " + percent + ", quota-service "
+                            + dimension.get("percent"));
             String state = String.valueOf(dimension.get("state")).toLowerCase();
-            assertTrue(bar.getAttribute("class").contains(state), "the bar of " + dimension.get("dimension")
-                    + " is " + state + ": class '" + bar.getAttribute("class") + "'");
+            String classes = acme.attribute(bar, "class");
+            assertTrue(classes.contains(state), "the bar of " + dimension.get("dimension") + " is " + state
+                    + ": class '" + classes + "'");
         }
-        assertTrue(acme.find(".limit-bar[data-dimension='OPENAI_TOKENS']").getAttribute("class").contains("warning"),
+        assertTrue(acme.attribute(".limit-bar[data-dimension='OPENAI_TOKENS']", "class").contains("warning"),
                 "acme used 80% of its tokens");
         String cost = dollars(status.getString("costUsd"));
         assertEquals(cost, acme.text("#month-cost"), "the month's cost");
@@ -193,8 +204,7 @@ class ConsoleBrowserIT {
 
         // the recent calls are acme's own
         Set<String> acmeEvents = eventIds(ACME);
-        Set<String> shown = acme.all("table#recent-calls tr.call").stream()
-                .map(r -> r.getAttribute("data-event-id")).collect(Collectors.toSet());
+        Set<String> shown = new HashSet<>(acme.attributes("table#recent-calls tr.call", "data-event-id"));
         assertFalse(shown.isEmpty(), "acme's recent calls are listed");
         assertTrue(acmeEvents.containsAll(shown), "only acme's calls: " + shown + " of " + acmeEvents);
         acme.screenshot(root.resolve("docs/images/console-dashboard.png"), Browser.DESKTOP_WIDTH);
@@ -206,7 +216,7 @@ class ConsoleBrowserIT {
         long answered = System.nanoTime();
         String newEvent = await("acme's new call on its dashboard").atMost(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> acme.all("table#recent-calls tr.call").stream().map(r -> r.getAttribute("data-event-id"))
+                .until(() -> acme.attributes("table#recent-calls tr.call", "data-event-id").stream()
                         .filter(id -> !shown.contains(id)).findFirst().orElse(null), id -> id != null);
         long tookMs = (System.nanoTime() - answered) / 1_000_000;
         assertEquals(before, acme.url(), "the page was not reloaded");

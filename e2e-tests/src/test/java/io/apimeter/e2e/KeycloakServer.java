@@ -4,9 +4,6 @@ import io.apimeter.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import java.util.stream.Stream;
  */
 final class KeycloakServer implements AutoCloseable {
     static final String REALM = "apimeter";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE);
 
     private final Path home;
@@ -103,32 +99,8 @@ final class KeycloakServer implements AutoCloseable {
 
     /** Waits until the realm's discovery document answers (first start about 45 s: Keycloak builds itself once). */
     void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        URI discovery = URI.create(realmUrl() + "/.well-known/openid-configuration");
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(2))
-                        .build(), HttpResponse.BodyHandlers.discarding());
-                if (answer.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("Keycloak not ready after " + timeout + "; see " + log);
+        ServiceProcess.awaitAnswering("Keycloak", process, log, URI.create(realmUrl() + "/.well-known/openid-configuration"),
+                timeout, Duration.ofMillis(500));
     }
 
     @Override

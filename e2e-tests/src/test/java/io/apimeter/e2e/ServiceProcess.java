@@ -66,14 +66,22 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until the service's readiness check answers UP. */
     void awaitReady(Duration timeout) {
+        awaitAnswering(name, process, log, URI.create(url() + "/q/health/ready"), timeout, Duration.ofMillis(250));
+    }
+
+    /**
+     * Waits until {@code uri} answers 200, asking every {@code every}; fails at once, naming the log, if the process
+     * exits meanwhile, and after {@code timeout} if it never answers.
+     */
+    static void awaitAnswering(String name, Process process, Path log, URI uri, Duration timeout, Duration every) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -84,7 +92,7 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             try {
-                TimeUnit.MILLISECONDS.sleep(250);
+                TimeUnit.MILLISECONDS.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -103,12 +103,7 @@ public class CustomersResource {
         try {
             issued = api.call("gateway", () -> gateway.issueApiKey(id, body));
         } catch (ApiException e) {
-            if (e.status() == 403 || e.status() >= 500) {
-                throw e;
-            }
-            return Response.status(e.status())
-                    .entity(detailPage(id, pages.page("Customer " + id, "customers").withError(e.getMessage()), null))
-                    .build();
+            return refused(id, e);
         }
         // The key is in this one answer only: it is not kept, and reloading the customer never shows it again.
         Page page = pages.page("Customer " + id, "customers")
@@ -149,14 +144,22 @@ public class CustomersResource {
         try {
             action.run();
         } catch (ApiException e) {
-            if (e.status() == 403 || e.status() >= 500) {
-                throw e;
-            }
-            return Response.status(e.status())
-                    .entity(detailPage(id, pages.page("Customer " + id, "customers").withError(e.getMessage()), null))
-                    .build();
+            return refused(id, e);
         }
         return Forms.redirect("/admin/customers/" + Forms.path(id), flash);
+    }
+
+    /**
+     * The customer's page again with the gateway's reason for refusing a change; a 403 or an outage goes to
+     * the error pages instead.
+     */
+    private Response refused(String id, ApiException e) {
+        if (e.status() == 403 || e.status() >= 500) {
+            throw e;
+        }
+        return Response.status(e.status())
+                .entity(detailPage(id, pages.page("Customer " + id, "customers").withError(e.getMessage()), null))
+                .build();
     }
 
     private TemplateInstance detailPage(String id, Page page, Map<String, Object> newKey) {
