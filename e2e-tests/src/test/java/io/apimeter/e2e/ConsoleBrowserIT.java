@@ -207,8 +207,8 @@ class ConsoleBrowserIT {
         Set<String> shown = new HashSet<>(acme.attributes("table#recent-calls tr.call", "data-event-id"));
         assertFalse(shown.isEmpty(), "acme's recent calls are listed");
         assertTrue(acmeEvents.containsAll(shown), "only acme's calls: " + shown + " of " + acmeEvents);
-        acme.screenshot(root.resolve("docs/images/console-dashboard.png"), Browser.DESKTOP_WIDTH);
-        acme.screenshot(root.resolve("docs/images/console-dashboard-phone.png"), Browser.PHONE_WIDTH);
+        acme.screenshot(shot("console-dashboard.png"), Browser.DESKTOP_WIDTH);
+        acme.screenshot(shot("console-dashboard-phone.png"), Browser.PHONE_WIDTH);
 
         // a new call appears without reloading, within 2 s of its answer
         String before = acme.url();
@@ -269,7 +269,7 @@ class ConsoleBrowserIT {
         Set<String> rows = admin.all("table#calls tr.call").stream().map(r -> r.getAttribute("data-event-id"))
                 .collect(Collectors.toSet());
         assertEquals(all, rows, "the calls of both customers");
-        admin.screenshot(root.resolve("docs/images/console-calls.png"), Browser.DESKTOP_WIDTH);
+        admin.screenshot(shot("console-calls.png"), Browser.DESKTOP_WIDTH);
         new Select(admin.find("#calls-filter select[name=outcome]")).selectByValue("ERRORS");
         admin.find("#apply-filter").click();
         Set<String> errors = errorIds(adminToken);
@@ -303,7 +303,7 @@ class ConsoleBrowserIT {
                 admin.text("tr.customer-row[data-customer-id=acme] td[data-col=cost]"), "acme's cost in the summaries");
         assertTrue(admin.find("#platform-totals").isDisplayed());
         assertTrue(admin.has("canvas#platform-cost-chart"));
-        admin.screenshot(root.resolve("docs/images/console-summaries.png"), Browser.DESKTOP_WIDTH);
+        admin.screenshot(shot("console-summaries.png"), Browser.DESKTOP_WIDTH);
         for (String column : List.of("cost", "customer", "calls")) {
             admin.find("th a[data-sort=" + column + "]").click();
             await("sorted by " + column).atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
@@ -326,7 +326,7 @@ class ConsoleBrowserIT {
         assertEquals(Set.of(ACME, DEMO), admin.all("tr.customer").stream()
                 .map(r -> r.getAttribute("data-customer-id")).collect(Collectors.toSet()));
         admin.all("tr.customer td[data-col=status]").forEach(c -> assertFalse(c.getText().isBlank(), "a status"));
-        admin.screenshot(root.resolve("docs/images/console-customers.png"), Browser.DESKTOP_WIDTH);
+        admin.screenshot(shot("console-customers.png"), Browser.DESKTOP_WIDTH);
         admin.open("/admin/customers/" + ACME);
         Set<String> keysBefore = keyIds(admin);
         admin.find("#issue-key button, #issue-key input[type=submit]").click();
@@ -358,7 +358,7 @@ class ConsoleBrowserIT {
         admin.open("/admin/calls");
         admin.find("#nav-quotas").click();
         admin.awaitShown("table#quotas");
-        admin.screenshot(root.resolve("docs/images/console-quotas.png"), Browser.DESKTOP_WIDTH);
+        admin.screenshot(shot("console-quotas.png"), Browser.DESKTOP_WIDTH);
         admin.open("/admin/quotas/" + ACME);
         WebElement limit = admin.find("#quota-form input[name=totalCostUsd]");
         limit.clear();
@@ -390,7 +390,7 @@ class ConsoleBrowserIT {
                 .then().statusCode(200).extract().jsonPath().getString("items.find { it.type == 'WARNING' }.id");
         admin.find("#nav-alerts").click();
         admin.awaitShown("table#alerts");
-        admin.screenshot(root.resolve("docs/images/console-alerts.png"), Browser.DESKTOP_WIDTH);
+        admin.screenshot(shot("console-alerts.png"), Browser.DESKTOP_WIDTH);
         long activeBefore = await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
                 .until(() -> number(admin.text("#active-alerts")), n -> n > 0);
         String row = "tr.alert[data-alert-id='" + warning + "']";
@@ -425,7 +425,7 @@ class ConsoleBrowserIT {
         assertTrue(admin.text("#prices").contains("gpt-4"), "the price list");
         assertTrue(admin.has("form#add-price") && admin.has("form#platform-budget"));
         assertTrue(admin.text("#platform-cost").contains("$"), "the platform's cost");
-        admin.screenshot(root.resolve("docs/images/console-prices.png"), Browser.DESKTOP_WIDTH);
+        admin.screenshot(shot("console-prices.png"), Browser.DESKTOP_WIDTH);
     }
 
     // ---- test data: two customers, their calls, their alerts ------------------------------------------------
@@ -587,6 +587,15 @@ class ConsoleBrowserIT {
         List<String> ascending = cells.stream().sorted(order).toList();
         List<String> descending = cells.stream().sorted(order.reversed()).toList();
         assertTrue(cells.equals(ascending) || cells.equals(descending), "sorted: " + cells);
+    }
+
+    /**
+     * Where a screenshot goes: {@code target/e2e-logs/console/screenshots}, so that a test run leaves the working tree
+     * as it was; with {@code -Dapimeter.screenshots=docs}, {@code docs/images}, the README's pictures.
+     */
+    private Path shot(String file) {
+        return "docs".equals(System.getProperty("apimeter.screenshots"))
+                ? root.resolve("docs/images").resolve(file) : logs.resolve("screenshots").resolve(file);
     }
 
     /** "$12.35": the way the console shows money, to the cent. */
