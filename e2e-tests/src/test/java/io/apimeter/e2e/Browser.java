@@ -32,6 +32,11 @@ final class Browser implements AutoCloseable {
     private final String baseUrl;
 
     Browser(String baseUrl, Path logDir, String name) {
+        this(baseUrl, logDir, name, true);
+    }
+
+    /** A browser with JavaScript switched off when {@code javascript} is false, as some people browse. */
+    Browser(String baseUrl, Path logDir, String name, boolean javascript) {
         this.baseUrl = baseUrl;
         for (String executable : List.of(CHROMIUM, CHROMEDRIVER)) {
             if (!Files.isExecutable(Path.of(executable))) {
@@ -44,6 +49,9 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=" + DESKTOP_WIDTH + ",900");
+        if (!javascript) {
+            options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER))
                 .usingAnyFreePort()
@@ -113,6 +121,47 @@ final class Browser implements AutoCloseable {
         return (List<String>) ((JavascriptExecutor) driver).executeScript(
                 "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.getAttribute(arguments[1]));",
                 css, name);
+    }
+
+    /**
+     * The form fields a person can fill in (not hidden) that have no label: neither a {@code <label for>} nor an
+     * enclosing one nor an {@code aria-label}; each named by its id or name.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> unlabelledFields() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll('input, select, textarea'))"
+                        + ".filter(e => e.type !== 'hidden' && e.type !== 'submit' && e.type !== 'button')"
+                        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label'))"
+                        + ".map(e => e.id || e.name || e.outerHTML.slice(0, 80));");
+    }
+
+    /** Whether the page, laid out {@code width} CSS pixels wide as on a phone, needs no sideways scrolling. */
+    boolean fitsWidth(int width) {
+        try {
+            metrics(width, 800);
+            return (Boolean) ((JavascriptExecutor) driver).executeScript(
+                    "return document.documentElement.scrollWidth <= window.innerWidth;");
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    /**
+     * Presses Tab until the element matching {@code css} has the focus, as a person without a mouse does; fails if
+     * it is not reached within {@code maxTabs}.
+     */
+    WebElement tabTo(String css, int maxTabs) {
+        WebElement target = find(css);
+        // start from the top of the page, as after loading it
+        ((JavascriptExecutor) driver).executeScript("if (document.activeElement) { document.activeElement.blur(); }");
+        for (int i = 0; i < maxTabs; i++) {
+            driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+            if (driver.switchTo().activeElement().equals(target)) {
+                return target;
+            }
+        }
+        throw new AssertionError("'" + css + "' is not reached by Tab within " + maxTabs + " presses on " + url());
     }
 
     /** Waits until the element is on the page; pages render on the server, htmx swaps parts of them in. */

@@ -61,6 +61,7 @@ class ConsoleBrowserIT {
     private static final String MONTH = YearMonth.now(ZoneOffset.UTC).toString();
     private static final List<String> NAV = List.of("nav-calls", "nav-summaries", "nav-customers", "nav-quotas",
             "nav-alerts", "nav-prices", "nav-logout");
+    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.");
     /** The demo customer's id where a page would show it: an attribute, a cell, a link, a query. */
     private static final Pattern DEMO_ID = Pattern.compile("[\"'>/=]" + DEMO + "([\"'<&/?]|$)");
 
@@ -426,6 +427,81 @@ class ConsoleBrowserIT {
         assertTrue(admin.has("form#add-price") && admin.has("form#platform-budget"));
         assertTrue(admin.text("#platform-cost").contains("$"), "the platform's cost");
         admin.screenshot(shot("console-prices.png"), Browser.DESKTOP_WIDTH);
+    }
+
+    @Test
+    @Order(10)
+    void shouldBeUsableWithLabelsKeyboardAndPhoneAndShowNoToken() {
+        Browser admin = admin();
+        Browser acme = browser("acme-usability");
+        acme.open("/");
+        acme.logIn(ACME, ACME);
+        Map<Browser, List<String>> pages = new LinkedHashMap<>();
+        pages.put(admin, List.of("/admin/calls", "/admin/summaries", "/admin/customers", "/admin/customers/" + ACME,
+                "/admin/quotas", "/admin/quotas/" + ACME, "/admin/alerts", "/admin/prices"));
+        pages.put(acme, List.of("/dashboard"));
+        pages.forEach((browser, paths) -> paths.forEach(path -> {
+            browser.open(path);
+            browser.awaitShown("main");
+            assertEquals(List.of(), browser.unlabelledFields(), "fields without a label on " + path);
+            assertTrue(browser.fitsWidth(Browser.PHONE_WIDTH), path + " scrolls sideways at " + Browser.PHONE_WIDTH + " px");
+            // no token (a JWT: base64url of a JSON header, a dot, of a JSON payload) and no client secret
+            String html = browser.source();
+            assertFalse(JWT.matcher(html).find(), "a token in the HTML of " + path);
+            assertFalse(html.contains("apimeter-console-local-secret"), "the client secret in the HTML of " + path);
+        }));
+
+        // the call log filtered to errors with the keyboard alone: Tab to the outcome, type the choice, Tab on, Enter
+        admin.open("/admin/calls");
+        WebElement outcome = admin.tabTo("#calls-filter select[name=outcome]", 40);
+        outcome.sendKeys("errors only");
+        assertEquals("ERRORS", outcome.getAttribute("value"), "the outcome chosen by typing");
+        admin.tabTo("#apply-filter", 40).sendKeys(org.openqa.selenium.Keys.ENTER);
+        await("the filtered log").atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            assertTrue(admin.url().contains("outcome=ERRORS"), admin.url());
+            List<String> outcomes = admin.attributes("table#calls tr.call", "data-outcome");
+            assertFalse(outcomes.isEmpty(), "the failed calls are listed");
+            assertFalse(outcomes.contains("SUCCESS"), "errors only: " + outcomes);
+        });
+    }
+
+    @Test
+    @Order(11)
+    void shouldWorkWithJavaScriptSwitchedOff() {
+        Browser admin = new Browser(console.url(), logs, "admin-no-javascript", false);
+        browsers.add(admin);
+        admin.open("/");
+        admin.logIn("admin", "admin");
+        assertFalse(javascriptRuns(admin), "the browser runs no script");
+        assertTrue(javascriptRuns(admin()), "while a browser with scripts on runs htmx (so the check can tell)");
+        // the filter is a plain form: choosing errors only and applying it loads the filtered page
+        admin.open("/admin/calls");
+        new Select(admin.find("#calls-filter select[name=outcome]")).selectByValue("ERRORS");
+        admin.find("#apply-filter").click();
+        await("the filtered log").atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            assertTrue(admin.url().contains("outcome=ERRORS"), admin.url());
+            assertEquals(errorIds(automationToken()), admin.all("table#calls tr.call").stream()
+                    .map(r -> r.getAttribute("data-event-id")).collect(Collectors.toSet()));
+        });
+
+        Browser acme = new Browser(console.url(), logs, "acme-no-javascript", false);
+        browsers.add(acme);
+        acme.open("/");
+        acme.logIn(ACME, ACME);
+        acme.open("/dashboard");
+        assertFalse(acme.all(".limit-bar").isEmpty(), "the limit bars are on the page as it comes from the server");
+        assertFalse(acme.all("table#recent-calls tr.call").isEmpty(), "so are the recent calls");
+        assertFalse(acme.all("table#history tr.month").isEmpty(), "and the history table");
+    }
+
+    /**
+     * Whether the page's scripts ran: htmx, when it starts, adds its indicator styles ({@code .htmx-indicator}) to the
+     * page's head; with scripts off the page stays as the server sent it.
+     */
+    private static boolean javascriptRuns(Browser browser) {
+        browser.open("/admin/calls");
+        browser.awaitShown("main");
+        return browser.source().contains(".htmx-indicator");
     }
 
     // ---- test data: two customers, their calls, their alerts ------------------------------------------------
