@@ -48,12 +48,14 @@ import org.jboss.logging.Logger;
  * {@code max-attempts} or at once for a failure that cannot pass (a webhook that now points inside).</li>
  * </ol>
  *
- * Recording an attempt waits out a database outage (up to half the lease), so that an accepted mail is marked.
+ * One deadline, the end of the lease renewed before the send, bounds each attempt: the send waits for the mail
+ * server's answer until half the lease is left, and recording the attempt waits out a database outage until a
+ * quarter is left, so that an accepted mail is marked before another sender may take the row over.
  * A sender that dies after the claim leaves its rows to be taken over when the lease ends. One that dies after
  * the SMTP server (or the webhook) accepted a message but before the mark sends it again after the lease: that
  * narrow window makes delivery at least once; on every other path, one accepted send per row makes it exactly
- * once. A mail server that does not answer in time does not make a send a failure: its outcome is waited for up to
- * half the lease, as a late acceptance would otherwise be sent again. Every mail of a row carries the same
+ * once. A mail server that does not answer in time does not make a send a failure: its outcome is waited for, as a
+ * late acceptance would otherwise be sent again. Every mail of a row carries the same
  * {@code Message-ID}, so a repeat from that window is the same message to the recipient's mail system; webhook
  * receivers can drop a repeat by its {@code X-Apimeter-Event-Id}.
  */
@@ -77,8 +79,8 @@ public class NotificationSender {
     private final Phaser inFlight = new Phaser(1);
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
 
-    public NotificationSender(EntityManager em, ReactiveMailer mailer, WebhookClient webhookClient, WebhookSigning signing,
-                              AlertConfig config, MeterRegistry meters, ManagedExecutor executor) {
+    public NotificationSender(EntityManager em, ReactiveMailer mailer, WebhookClient webhookClient,
+                              WebhookSigning signing, AlertConfig config, MeterRegistry meters, ManagedExecutor executor) {
         this.executor = executor;
         this.em = em;
         this.mailer = mailer;
@@ -236,11 +238,11 @@ public class NotificationSender {
 
     /**
      * Marks the attempt, retrying while the database is away: a mail the server accepted must be marked SENT, or
-     * it goes out again once the lease ends. Gives up only at half the lease, well before another sender may take
-     * the row over.
+     * it goes out again once the lease ends. Gives up when a quarter of the lease renewed before the send is left,
+     * before another sender may take the row over.
      */
     private void markWaitingOutTheDatabase(long id, UUID token, Prepared prepared, DeliveryOutcome outcome) {
-        long giveUpAt = System.nanoTime() + config.sendLease().dividedBy(2).toNanos();
+        long giveUpAt = prepared.leaseEndsAt() - config.sendLease().dividedBy(4).toNanos();
         long backoffMillis = 100;
         while (true) {
             try {
@@ -270,6 +272,8 @@ public class NotificationSender {
      * Null when another sender has taken the row over.
      */
     private Prepared prepare(long id, UUID token) {
+        // read before the renewal, so that this process's deadline never lies past the one stored
+        long leaseEndsAt = System.nanoTime() + config.sendLease().toNanos();
         int renewed = em.createNativeQuery("update notification set next_attempt_at = :leaseEnd"
                         + " where id = :id and claim_token = :token and status = 'PENDING'")
                 .setParameter("leaseEnd", now().plus(config.sendLease()))
@@ -288,11 +292,11 @@ public class NotificationSender {
             Webhook webhook = em.createQuery("select w from Webhook w where w.customerId = :customer", Webhook.class)
                     .setParameter("customer", alert.customerId)
                     .getResultList().stream().findFirst().orElse(null);
-            return new Prepared(id, notification.attempts, notification.channel, alert.id, alert.customerId, null,
-                    null, webhook, webhook == null ? null : webhookBody(alert));
+            return new Prepared(id, notification.attempts, leaseEndsAt, notification.channel, alert.id,
+                    alert.customerId, null, null, webhook, webhook == null ? null : webhookBody(alert));
         }
-        return new Prepared(id, notification.attempts, notification.channel, alert.id, alert.customerId,
-                notification.recipient, AlertMail.of(alert, audience), null, null);
+        return new Prepared(id, notification.attempts, leaseEndsAt, notification.channel, alert.id,
+                alert.customerId, notification.recipient, AlertMail.of(alert, audience), null, null);
     }
 
     /** Step 3: records how the attempt went, if the row is still this run's. */
@@ -334,9 +338,9 @@ public class NotificationSender {
     }
 
     /**
-     * Sends one mail and waits for the mail server's answer. One not there after {@code apimeter.alert.mail-timeout} is
-     * still waited for, up to half the lease: the server may yet accept the mail, and a send given up on too early
-     * would be sent again. Only after that is the attempt a failure, and a later repeat possible.
+     * Sends one mail and waits for the mail server's answer. One not there after
+     * {@code apimeter.alert.mail-timeout} is still waited for, until half the lease is left: the server may yet accept the mail, and a send given up on too
+     * early would be sent again. Only after that is the attempt a failure, and a later repeat possible.
      */
     private DeliveryOutcome sendMail(Prepared prepared) {
         AlertMail mail = prepared.mail();
@@ -347,7 +351,7 @@ public class NotificationSender {
         LOG.infof("alert %s: sending the mail to %s (notification %d, attempt %d)", prepared.alertId(),
                 prepared.recipient(), prepared.notificationId(), prepared.attempt());
         CompletableFuture<Void> answer = mailer.send(message).subscribeAsCompletionStage();
-        long waitUntil = System.nanoTime() + config.sendLease().dividedBy(2).toNanos();
+        long waitUntil = prepared.leaseEndsAt() - config.sendLease().dividedBy(2).toNanos();
         try {
             try {
                 answer.get(config.mailTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -357,9 +361,9 @@ public class NotificationSender {
                 answer.get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (TimeoutException e) {
-            return new DeliveryOutcome.Failed("the mail server did not answer within "
-                    + config.sendLease().dividedBy(2) + "; if it accepted the mail after all, the next attempt"
-                    + " repeats it (same Message-ID)", true);
+            return new DeliveryOutcome.Failed("the mail server did not answer while half the send lease ("
+                    + config.sendLease() + ") was left; if it accepted the mail after all, the next attempt repeats"
+                    + " it (same Message-ID)", true);
         } catch (ExecutionException e) {
             return new DeliveryOutcome.Failed(describe(e.getCause()), true);
         } catch (InterruptedException e) {
@@ -445,9 +449,12 @@ public class NotificationSender {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** What one attempt sends, gathered in the prepare transaction so that the send needs no database. */
-    private record Prepared(long notificationId, int attempt, String channel, UUID alertId, String customerId,
-                            String recipient, AlertMail mail, Webhook webhook, byte[] body) {
+    /**
+     * What one attempt sends, gathered in the prepare transaction so that the send needs no database; with the end
+     * of the lease renewed there ({@link System#nanoTime()}), the deadline of the send and of its mark.
+     */
+    private record Prepared(long notificationId, int attempt, long leaseEndsAt, String channel, UUID alertId,
+                            String customerId, String recipient, AlertMail mail, Webhook webhook, byte[] body) {
         DeliveryOutcome send(NotificationSender sender) {
             return NotificationChannel.WEBHOOK.name().equals(channel) ? sender.sendWebhook(this)
                     : sender.sendMail(this);
