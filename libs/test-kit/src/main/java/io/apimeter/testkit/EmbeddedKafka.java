@@ -20,8 +20,9 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real Apache Kafka broker in KRaft mode (combined broker and controller, one node) inside this JVM,
- * bound to 127.0.0.1 only. A log directory that was formatted before is reused, so data survives a
- * restart when the same directory and ports are given.
+ * bound to 127.0.0.1 only, or also on a network for other hosts ({@link Exposed}, as in a container). A log
+ * directory that was formatted before is reused, so data survives a restart when the same directory and ports
+ * are given.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
@@ -34,8 +35,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.logDir = logDir;
     }
 
+    /**
+     * Two listeners on all interfaces for clients on other hosts, besides the loopback one: {@code internal} for
+     * the network the broker shares with its clients (advertised as {@code internalAddress}, e.g. {@code kafka:9092}),
+     * {@code external} for clients that reach it through a published port ({@code externalAddress}, e.g.
+     * {@code localhost:9092}).
+     */
+    public record Exposed(int internalPort, String internalAddress, int externalPort, String externalAddress) {
+    }
+
     /** Starts a broker on the given ports (0 picks a free one), waits until it answers and creates the topics. */
     public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
+        return start(logDir, brokerPort, controllerPort, null);
+    }
+
+    /** As {@link #start(Path, int, int)}, with listeners for other hosts too when {@code exposed} is given. */
+    public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort, Exposed exposed) {
         int port = brokerPort == 0 ? FreePorts.next() : brokerPort;
         int controller = controllerPort == 0 ? FreePorts.next() : controllerPort;
         try {
@@ -48,10 +63,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String listeners = "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller;
+        String advertised = "PLAINTEXT://127.0.0.1:" + port;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (exposed != null) {
+            listeners += ",INTERNAL://0.0.0.0:" + exposed.internalPort() + ",EXTERNAL://0.0.0.0:" + exposed.externalPort();
+            advertised += ",INTERNAL://" + exposed.internalAddress() + ",EXTERNAL://" + exposed.externalAddress();
+            protocols += ",INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT";
+        }
+        props.put("listeners", listeners);
+        props.put("advertised.listeners", advertised);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("listener.security.protocol.map", protocols);
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", dir);
         props.put("num.partitions", String.valueOf(KafkaTopics.PARTITIONS));
