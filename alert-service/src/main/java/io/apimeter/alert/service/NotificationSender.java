@@ -155,7 +155,15 @@ public class NotificationSender {
             Semaphore slots = new Semaphore(Math.max(1, config.sendConcurrency()));
             for (Long id : claimed) {
                 slots.acquireUninterruptibly();
-                sends.add(executor.supplyAsync(() -> handle(id, token)).whenComplete((r, e) -> slots.release()));
+                CompletableFuture<Boolean> send = executor.supplyAsync(() -> handle(id, token))
+                        .whenComplete((r, e) -> slots.release());
+                sends.add(send);
+                if (sends.size() == 1) {
+                    // The first send of a batch goes alone: it opens the SMTP connection, kept open for the
+                    // others. Simultaneous sends on a mail client without a connection could leave one waiting
+                    // in it without ever connecting, until half the send lease had passed.
+                    send.exceptionally(e -> false).join();
+                }
             }
             for (CompletableFuture<Boolean> send : sends) {
                 try {
