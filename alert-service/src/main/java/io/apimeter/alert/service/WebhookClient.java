@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -46,7 +47,10 @@ public class WebhookClient {
                 .setKeepAlive(false)
                 .setMaxRedirects(0)
                 .setForceSni(true)
-                .setVerifyHost(true));
+                .setVerifyHost(true)
+                // No trace context to a customer's server, and no client span: a span would hold the webhook's URL,
+                // which may carry the customer's own token in its path or query.
+                .setTracingPolicy(TracingPolicy.IGNORE));
     }
 
     @PreDestroy

@@ -2,9 +2,11 @@ package io.apimeter.gateway.messaging;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.apimeter.common.messaging.MessageTracing;
 import io.apimeter.events.Channels;
 import io.apimeter.events.CloudEventHeaders;
 import io.apimeter.events.EventJson;
+import io.apimeter.events.Topics;
 import io.apimeter.events.UsageEvent;
 import io.apimeter.gateway.config.GatewayConfig;
 import io.apimeter.spool.EventSpool;
@@ -13,6 +15,8 @@ import io.apimeter.spool.SpoolRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +44,11 @@ import org.jboss.logging.Logger;
  * producer), marking its place only once the broker has acknowledged. While the broker is away, events wait in the
  * spool; a restarted gateway sends what its spool still holds. An event the broker refuses for good goes to
  * {@code usage-events-dlq} (or a file) instead of holding back the events behind it ({@link RejectedUsageEvents}).
+ *
+ * <p>With tracing on, each event gets a PRODUCER span {@code "usage-events publish"}, child of the call's server
+ * span, ending once the event is in the spool; its context goes into the record's headers ({@code traceparent},
+ * {@code tracestate}), which the spool keeps with the event, so an event sent after a broker outage still carries
+ * the context of the call that made it.
  */
 @ApplicationScoped
 public class UsageEventPublisher {
@@ -65,13 +75,15 @@ public class UsageEventPublisher {
     private final Counter spooled;
     private final Counter failed;
     private final Counter tooLarge;
+    private final MessageTracing tracing;
     private final AtomicLong droppedSinceLog = new AtomicLong();
     private volatile long lastDropLog = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
 
     public UsageEventPublisher(@Channel(Channels.USAGE_EVENTS_OUT) Emitter<String> emitter,
                                @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetterEmitter,
-                               MeterRegistry registry, GatewayConfig config) {
+                               MeterRegistry registry, GatewayConfig config, MessageTracing tracing) {
         this.emitter = emitter;
+        this.tracing = tracing;
         this.deadLetterEmitter = deadLetterEmitter;
         GatewayConfig.Spool settings = config.spool();
         this.maxBytes = settings.maxBytes().asLongValue();
@@ -124,21 +136,42 @@ public class UsageEventPublisher {
      * it is then counted as failed and logged, and the call goes on.
      */
     public boolean publish(UsageEvent event) {
-        String reason;
+        Span span = tracing.startPublish(Topics.USAGE_EVENTS, event.eventId(), event.customerId());
+        String reason = append(event, span);
+        if (reason != null) {
+            span.setStatus(StatusCode.ERROR, "usage event lost");
+            dropped(event, reason);
+        }
+        span.end();
+        return reason == null;
+    }
+
+    /** Appends the event to the spool with its key and headers; null when it is in, else why it is not. */
+    private String append(UsageEvent event, Span span) {
         SpoolRecord record;
         try {
-            record = new SpoolRecord(event.customerId(), CloudEventHeaders.of(event, SOURCE),
-                    EventJson.mapper().writeValueAsBytes(event));
+            Map<String, byte[]> headers = CloudEventHeaders.of(event, SOURCE);
+            if (span.isRecording()) {
+                span.setAttribute("apimeter.customer_id", event.customerId());
+                span.setAttribute("apimeter.provider", String.valueOf(event.provider()));
+                span.setAttribute("apimeter.operation", event.operation());
+                if (event.model() != null) {
+                    span.setAttribute("apimeter.model", event.model());
+                }
+                span.setAttribute("apimeter.outcome", String.valueOf(event.outcome()));
+            }
+            tracing.inject(span, headers);
+            record = new SpoolRecord(event.customerId(), headers, EventJson.mapper().writeValueAsBytes(event));
         } catch (IOException | RuntimeException e) {
-            dropped(event, "it cannot be written as a record: " + e.getMessage());
-            return false;
+            return "it cannot be written as a record: " + e.getMessage();
         }
+        String reason;
         try {
             switch (spool.append(record)) {
                 case APPENDED -> {
                     spooled.increment();
                     sender.wake();
-                    return true;
+                    return null;
                 }
                 case FULL -> reason = "the spool in " + spool.dir() + " is full (" + maxBytes + " bytes)";
                 case TOO_LARGE -> {
@@ -151,8 +184,7 @@ public class UsageEventPublisher {
         } catch (IOException | RuntimeException e) {
             reason = "the spool in " + spool.dir() + " cannot be written: " + e;
         }
-        dropped(event, reason);
-        return false;
+        return reason;
     }
 
     /** Every dropped event is counted; the log names it, or sums up the drops when many come at once. */

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
@@ -44,6 +45,9 @@ public class UpstreamClient {
                 .setDecompressionSupported(false)
                 .setForceSni(true)
                 .setVerifyHost(true)
+                // No trace context to a provider, no client span: the call's server span and the event's latency
+                // tell how long the provider took.
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE,
                         config.providers().openai().connectTimeout().toMillis()));
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.providers().maxConnections());

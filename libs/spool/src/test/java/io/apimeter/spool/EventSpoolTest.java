@@ -280,6 +280,36 @@ class EventSpoolTest {
         }
     }
 
+    @Test
+    void shouldKeepAnEventsTraceContextWithItAcrossARestartAndReadEarlierRecordsWithoutOne() throws IOException {
+        // an earlier gateway's record (the event JSON alone, no headers) is in the spool when this one starts
+        Files.createDirectories(dir);
+        byte[] old = bytes("{\"eventId\":\"old\"}");
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(old);
+        Files.write(dir.resolve("00000000000000000001.seg"), java.nio.ByteBuffer.allocate(8 + old.length)
+                .putInt(old.length).putInt((int) crc.getValue()).put(old).array());
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        headers.put("ce_id", bytes("e-1"));
+        headers.put("traceparent", bytes("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+        headers.put("tracestate", bytes("vendor=opaque"));
+        SpoolRecord traced = new SpoolRecord("c-1", headers, bytes("{\"eventId\":\"e-1\"}"));
+        try (EventSpool spool = EventSpool.open(dir, MB, MB, false)) {
+            assertEquals(APPENDED, spool.append(traced));
+        }
+        // the broker was away: both wait, and a restarted gateway reads them from disk
+        try (EventSpool reopened = EventSpool.open(dir, MB, MB, false)) {
+            List<EventSpool.Entry> read = reopened.read(reopened.committed(), 10);
+            assertEquals(2, read.size());
+            assertEquals(SpoolRecord.of(old), read.get(0).record(), "an earlier record reads as before, no context");
+            assertEquals(null, read.get(0).record().header("traceparent"));
+            assertEquals(traced, read.get(1).record());
+            assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                    read.get(1).record().header("traceparent"));
+            assertEquals("vendor=opaque", read.get(1).record().header("tracestate"));
+        }
+    }
+
     private long filesSize() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(".seg")).mapToLong(f -> f.toFile().length()).sum();

@@ -48,4 +48,11 @@ public class OutboxEntry {
 
     @Column(name = "last_error")
     public String lastError;
+
+    /** W3C trace context of the transaction that wrote the row, sent as the record's header; null for none. */
+    @Column(name = "traceparent")
+    public String traceparent;
+
+    @Column(name = "tracestate")
+    public String tracestate;
 }

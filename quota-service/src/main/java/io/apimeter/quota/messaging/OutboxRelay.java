@@ -1,11 +1,14 @@
 package io.apimeter.quota.messaging;
 
+import io.apimeter.common.messaging.MessageTracing;
 import io.apimeter.events.Channels;
 import io.apimeter.events.CloudEventHeaders;
 import io.apimeter.events.Topics;
 import io.apimeter.quota.config.QuotaConfig;
 import io.apimeter.quota.entity.OutboxEntry;
 import io.apimeter.quota.service.Outbox;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -41,6 +44,9 @@ import org.jboss.logging.Logger;
  *
  * <p>A run starts right after each commit that wrote to the outbox, and on a schedule for what is left
  * (rows of a failed send, rows of a replica that stopped).
+ *
+ * <p>With tracing on, each record gets a PRODUCER span {@code "<topic> publish"}, child of the trace context the row
+ * kept (the usage event batch or REST call that wrote it), and carries that span's context in its headers.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -53,6 +59,7 @@ public class OutboxRelay {
     private final MutinyEmitter<String> alertEvents;
     private final MutinyEmitter<String> quotaStatus;
     private final QuotaConfig config;
+    private final MessageTracing tracing;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "outbox-relay");
         thread.setDaemon(true);
@@ -61,8 +68,10 @@ public class OutboxRelay {
     private final AtomicBoolean runQueued = new AtomicBoolean();
 
     public OutboxRelay(EntityManager em, @Channel(Channels.ALERT_EVENTS_OUT) MutinyEmitter<String> alertEvents,
-                       @Channel(Channels.QUOTA_STATUS_OUT) MutinyEmitter<String> quotaStatus, QuotaConfig config) {
+                       @Channel(Channels.QUOTA_STATUS_OUT) MutinyEmitter<String> quotaStatus, QuotaConfig config,
+                       MessageTracing tracing) {
         this.em = em;
+        this.tracing = tracing;
         this.alertEvents = alertEvents;
         this.quotaStatus = quotaStatus;
         this.config = config;
@@ -153,12 +162,22 @@ public class OutboxRelay {
         RecordHeaders headers = new RecordHeaders();
         CloudEventHeaders.of(entry.eventId, entry.eventType, SOURCE, entry.occurredAt, entry.messageKey)
                 .forEach(headers::add);
+        Span span = tracing.startPublish(entry.topic, entry.eventId, entry.messageKey,
+                tracing.extract(entry.traceparent, entry.tracestate));
+        tracing.inject(io.opentelemetry.context.Context.root().with(span), headers);
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(entry.messageKey)
                 .withHeaders(headers)
                 .build();
-        emitter.sendMessage(Message.of(entry.payload).addMetadata(metadata))
-                .await().atMost(config.outboxSendTimeout());
+        try {
+            emitter.sendMessage(Message.of(entry.payload).addMetadata(metadata))
+                    .await().atMost(config.outboxSendTimeout());
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, "the broker did not take the record");
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     private static String clip(String text) {

@@ -1,5 +1,6 @@
 package io.apimeter.quota.service;
 
+import io.apimeter.common.messaging.MessageTracing;
 import io.apimeter.events.AlertEvent;
 import io.apimeter.events.EventJson;
 import io.apimeter.events.QuotaStatus;
@@ -11,22 +12,26 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Writes events to the outbox table, inside the caller's transaction; {@code OutboxRelay} publishes them in
  * id order. Rows of one customer are written under that customer's lock, so their ids follow the order of
- * the changes they announce.
+ * the changes they announce. With tracing on, a row keeps the trace context of the transaction that wrote it (the
+ * usage event batch, the REST call), so that what it announces continues that trace downstream.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class Outbox {
     private final EntityManager em;
     private final Event<Written> written;
+    private final MessageTracing tracing;
 
-    public Outbox(EntityManager em, Event<Written> written) {
+    public Outbox(EntityManager em, Event<Written> written, MessageTracing tracing) {
         this.em = em;
         this.written = written;
+        this.tracing = tracing;
     }
 
     public void add(AlertEvent alert) {
@@ -49,6 +54,11 @@ public class Outbox {
         entry.occurredAt = occurredAt;
         entry.payload = payload;
         entry.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (tracing.enabled()) {
+            Map<String, String> context = tracing.carrier(io.opentelemetry.context.Context.current());
+            entry.traceparent = context.get(MessageTracing.TRACEPARENT);
+            entry.tracestate = context.get(MessageTracing.TRACESTATE);
+        }
         em.persist(entry);
         // Observed after the commit, so that the relay publishes without waiting for its next scheduled run.
         written.fire(new Written(entry.topic));

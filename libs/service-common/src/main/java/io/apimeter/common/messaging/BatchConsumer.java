@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,6 +97,7 @@ public final class BatchConsumer<T> {
     }
 
     private final Settings settings;
+    private final MessageTracing tracing;
     private final Parser<T> parser;
     private final Handler<T> handler;
     private final Thread thread;
@@ -111,9 +113,13 @@ public final class BatchConsumer<T> {
     private volatile String lastFailure;
     private volatile KafkaConsumer<String, String> consumer;
     private KafkaProducer<String, String> deadLetterProducer;
+    /** The spans of the batch in hand (only the consumer's thread touches them). */
+    private BatchSpans spans = BatchSpans.none();
 
-    private BatchConsumer(Settings settings, Parser<T> parser, Handler<T> handler, MeterRegistry registry) {
+    private BatchConsumer(Settings settings, MessageTracing tracing, Parser<T> parser, Handler<T> handler,
+                          MeterRegistry registry) {
         this.settings = settings;
+        this.tracing = tracing;
         this.parser = parser;
         this.handler = handler;
         String name = settings.name();
@@ -134,10 +140,19 @@ public final class BatchConsumer<T> {
         this.thread = new Thread(this::run, "consumer-" + name);
     }
 
-    /** Starts a consumer on a thread of its own. */
+    /** Starts a consumer on a thread of its own, without tracing. */
     public static <T> BatchConsumer<T> start(Settings settings, Parser<T> parser, Handler<T> handler,
                                              MeterRegistry registry) {
-        BatchConsumer<T> consumer = new BatchConsumer<>(settings, parser, handler, registry);
+        return start(settings, MessageTracing.off(), parser, handler, registry);
+    }
+
+    /**
+     * Starts a consumer on a thread of its own. With tracing on, each batch gets its spans ({@link BatchSpans}):
+     * the trace of each record's publisher goes on into the transaction that applies it.
+     */
+    public static <T> BatchConsumer<T> start(Settings settings, MessageTracing tracing, Parser<T> parser,
+                                             Handler<T> handler, MeterRegistry registry) {
+        BatchConsumer<T> consumer = new BatchConsumer<>(settings, tracing, parser, handler, registry);
         consumer.thread.start();
         return consumer;
     }
@@ -237,12 +252,29 @@ public final class BatchConsumer<T> {
         }
     }
 
-    /** Applies and commits one poll's records; false when stopped before they were committed. */
+    /** Applies and commits one poll's records, within the batch's spans; false when stopped before the commit. */
     private boolean handle(ConsumerRecords<String, String> records) {
         List<ConsumerRecord<String, String>> all = new ArrayList<>(records.count());
         records.forEach(all::add);
         batchSizes.record(all.size());
+        spans = BatchSpans.start(tracing, settings, all);
+        String failure = "stopped before the commit; read again at the next start";
+        try (Scope current = spans.makeCurrent()) {
+            boolean done = handleBatch(all);
+            if (done) {
+                failure = null;
+            }
+            return done;
+        } catch (RuntimeException e) {
+            failure = RecordFailures.describe(e);
+            throw e;
+        } finally {
+            spans.end(failure);
+            spans = BatchSpans.none();
+        }
+    }
 
+    private boolean handleBatch(List<ConsumerRecord<String, String>> all) {
         List<Parsed<T>> parsed = new ArrayList<>(all.size());
         List<ConsumerRecord<String, String>> poison = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
@@ -334,6 +366,7 @@ public final class BatchConsumer<T> {
                 }
                 LOG.warnf("consumer %s: applying a batch failed (%s, %s); retrying in %d ms, the offset stays", settings.name(),
                         kind, lastFailure, backoff.toMillis());
+                spans.retrying(kind + ": " + lastFailure);
                 if (!pauseFor(backoff)) {
                     return Outcome.STOPPED;
                 }
@@ -403,6 +436,7 @@ public final class BatchConsumer<T> {
             return false;
         }
         deadLettered.increment();
+        spans.deadLettered(record, reason);
         LOG.warnf("consumer %s: record %s-%d@%d can never be processed and went to %s: %s", settings.name(),
                 record.topic(), record.partition(), record.offset(), topic, reason);
         return true;

@@ -21,11 +21,13 @@ public class ConsumerLoops {
     private final MeterRegistry registry;
     private final ConsumerSettings settings;
     private final Map<String, Object> kafka;
+    private final MessageTracing tracing;
     private final List<BatchConsumer<?>> consumers = new CopyOnWriteArrayList<>();
 
     public ConsumerLoops(MeterRegistry registry, ConsumerSettings settings,
-                         @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                         @Identifier("default-kafka-broker") Map<String, Object> kafka, MessageTracing tracing) {
         this.registry = registry;
+        this.tracing = tracing;
         this.settings = settings;
         this.kafka = kafka;
     }
@@ -35,7 +37,7 @@ public class ConsumerLoops {
                                       BatchConsumer.Handler<T> handler) {
         BatchConsumer<T> consumer = BatchConsumer.start(new BatchConsumer.Settings(name, topic, groupId,
                 clientSettings(), settings.maxBatch(), settings.minBackoff(), settings.maxBackoff(),
-                settings.dataAttempts(), settings.sessionTimeout()), parser, handler, registry);
+                settings.dataAttempts(), settings.sessionTimeout()), tracing, parser, handler, registry);
         consumers.add(consumer);
         return consumer;
     }
