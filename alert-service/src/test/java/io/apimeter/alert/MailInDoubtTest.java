@@ -45,8 +45,9 @@ class MailInDoubtTest {
     private static boolean mailerWarm;
 
     /**
-     * The mailer's first send in a process takes seconds longer than later ones (connection set-up); one alert is
-     * mailed first, answered at once, so that the tests time the mail server's answers alone.
+     * The mailer's first send in a process takes longer than later ones (it resolves this host's name for EHLO and
+     * opens the connection); one alert is mailed first, answered at once, so that the tests time the mail server's
+     * answers alone.
      */
     @BeforeEach
     void warmTheMailer() {

@@ -14,6 +14,8 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -73,6 +75,15 @@ public class NotificationSender {
     private final AlertConfig config;
     private final MeterRegistry meters;
     private final ManagedExecutor executor;
+    /**
+     * Every send is started on this one event loop. The Vert.x mail client may open a new connection on one event
+     * loop and start listening for the server's greeting on the context it was called from: called from a worker
+     * thread, those can be two event loops, and a greeting (or its first bytes) that arrives before the client
+     * listens is dropped. The send then fails on a garbled greeting, or waits until the server gives up on the
+     * silent connection (after 30 s for the mail catcher); the first send of a process, which always connects, was
+     * the one hit. Called on one event loop, connecting and listening happen in one task.
+     */
+    private final Context mailContext;
     private final AtomicBoolean waking = new AtomicBoolean();
     /** Set on shutdown: nothing new is sent, and sends under way are marked before the database goes. */
     private volatile boolean stopping;
@@ -80,8 +91,10 @@ public class NotificationSender {
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
 
     public NotificationSender(EntityManager em, ReactiveMailer mailer, WebhookClient webhookClient,
-                              WebhookSigning signing, AlertConfig config, MeterRegistry meters, ManagedExecutor executor) {
+                              WebhookSigning signing, AlertConfig config, MeterRegistry meters, ManagedExecutor executor,
+                              Vertx vertx) {
         this.executor = executor;
+        this.mailContext = vertx.getOrCreateContext();
         this.em = em;
         this.mailer = mailer;
         this.webhookClient = webhookClient;
@@ -158,12 +171,6 @@ public class NotificationSender {
                 CompletableFuture<Boolean> send = executor.supplyAsync(() -> handle(id, token))
                         .whenComplete((r, e) -> slots.release());
                 sends.add(send);
-                if (sends.size() == 1) {
-                    // The first send of a batch goes alone: it opens the SMTP connection, kept open for the
-                    // others. Simultaneous sends on a mail client without a connection could leave one waiting
-                    // in it without ever connecting, until half the send lease had passed.
-                    send.exceptionally(e -> false).join();
-                }
             }
             for (CompletableFuture<Boolean> send : sends) {
                 try {
@@ -358,7 +365,9 @@ public class NotificationSender {
                 .addHeader("Message-ID", messageId(prepared.notificationId(), prepared.alertId()));
         LOG.infof("alert %s: sending the mail to %s (notification %d, attempt %d)", prepared.alertId(),
                 prepared.recipient(), prepared.notificationId(), prepared.attempt());
-        CompletableFuture<Void> answer = mailer.send(message).subscribeAsCompletionStage();
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        mailContext.runOnContext(ignored -> mailer.send(message).subscribe()
+                .with(answer::complete, answer::completeExceptionally));
         long waitUntil = prepared.leaseEndsAt() - config.sendLease().dividedBy(2).toNanos();
         try {
             try {
