@@ -74,7 +74,7 @@ class FaultHarnessIT {
     private static final double CALLS_PER_SLOT = 1.15;
     private static final int CUSTOMERS = 4;
     private static final Duration PG_OUTAGE = Duration.ofSeconds(15);
-    private static final Duration SMTP_OUTAGE = Duration.ofSeconds(30);
+    private static final Duration SMTP_OUTAGE = Duration.ofSeconds(20);
     private static final Duration BROKER_OUTAGE = Duration.ofSeconds(Long.getLong("apimeter.harness.broker-outage-seconds", 10));
     /** How long the short run's load is expected to last: quotas are sized on it, so that thresholds are crossed. */
     private static final Duration SHORT_LOAD = Duration.ofSeconds(190);
