@@ -39,6 +39,7 @@ class RecorderAccessTest {
 
     static final AccessTable TABLE = AccessTable.of(
             customerRead("/usage-logs", "/usage-logs"),
+            customerRead("/usage-logs/export", "/usage-logs/export"),
             customerRead("/usage-logs/{eventId}", "/usage-logs/" + UUID.randomUUID()));
 
     /** Two customers' calls: A made two, B one, all within one hour of 2021 no other test uses. */
@@ -167,6 +168,8 @@ class RecorderAccessTest {
                 .body(not(containsString(t.a()))).body(not(containsString(t.b())));
         given().auth().oauth2(lost).queryParam("format", "csv").get("/usage-logs").then()
                 .statusCode(403).body("code", equalTo("no_customer"));
+        given().auth().oauth2(lost).get("/usage-logs/export").then()
+                .statusCode(403).body("code", equalTo("no_customer")).body(not(containsString(t.a())));
         given().auth().oauth2(lost).get("/usage-logs/{id}", t.a1().eventId()).then()
                 .statusCode(403).body("code", equalTo("no_customer")).body(not(containsString(t.a())));
         given().auth().oauth2(lost).get("/usage-logs/{id}", UUID.randomUUID()).then()

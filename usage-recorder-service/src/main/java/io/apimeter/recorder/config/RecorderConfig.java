@@ -7,7 +7,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "apimeter.recorder")
 public interface RecorderConfig {
 
-    /** How many days raw call records are kept; older rows are deleted by the daily retention job. At least 1. */
+    /**
+     * How many days raw call records are kept; the daily retention job drops the months that ended before then and
+     * deletes the older calls of the month the cut-off falls in. At least 1.
+     */
     @WithDefault("90")
     int retentionDays();
 
@@ -24,5 +27,19 @@ public interface RecorderConfig {
      */
     @WithDefault("5000")
     int retentionBatchSize();
+
+    /**
+     * How many months after this one have their call log partition made ahead (at start and daily). At least 2: a
+     * month's partition then exists two months before its first call.
+     */
+    @WithDefault("2")
+    int partitionMonthsAhead();
+
+    /**
+     * When the partitions ahead are made (Quarkus cron, seconds first), or {@code off}; they are also made at start.
+     * Read by {@code @Scheduled} through the property {@code apimeter.recorder.partition-cron}.
+     */
+    @WithDefault("0 5 0 * * ?")
+    String partitionCron();
 
 }

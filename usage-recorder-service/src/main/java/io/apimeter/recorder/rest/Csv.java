@@ -27,7 +27,7 @@ final class Csv {
         return out.toString();
     }
 
-    private static void line(StringBuilder out, Object[] values) {
+    static void line(StringBuilder out, Object[] values) {
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
                 out.append(',');

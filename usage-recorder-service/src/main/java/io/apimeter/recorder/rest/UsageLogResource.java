@@ -20,6 +20,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +46,8 @@ public class UsageLogResource {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
     static final int MAX_MODEL_LENGTH = 200;
+    /** Bytes of CSV gathered before they go to the client during an export. */
+    private static final int EXPORT_BUFFER = 64 * 1024;
 
     private final UsageLogSearch search;
     private final Caller caller;
@@ -80,6 +88,43 @@ public class UsageLogResource {
             response.header(NEXT_CURSOR_HEADER, next);
         }
         return response.build();
+    }
+
+    @GET
+    @Path("/export")
+    @Produces(TEXT_CSV)
+    @Operation(summary = "Every call of the filter as one CSV download, newest first, streamed as it is read")
+    public Response export(
+            @Parameter(description = "Only this customer's calls; a customer token reads its own calls only")
+            @QueryParam("customerId") String customerId,
+            @Parameter(description = "OPENAI, ELEVENLABS or SMARTFLO") @QueryParam("provider") String provider,
+            @Parameter(description = "SUCCESS, PROVIDER_ERROR, ...") @QueryParam("outcome") String outcome,
+            @Parameter(description = "Model as sent or the priced model it resolved to") @QueryParam("model") String model,
+            @Parameter(description = "Earliest occurredAt, inclusive (ISO-8601 UTC)") @QueryParam("from") String from,
+            @Parameter(description = "Latest occurredAt, exclusive (ISO-8601 UTC)") @QueryParam("to") String to) {
+        UsageLogFilter requested = filter(customerId, provider, outcome, model, from, to, null, null);
+        UsageLogFilter filter = requested.forCustomer(caller.customerFilter(requested.customerId()));
+        StreamingOutput body = out -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), EXPORT_BUFFER);
+            StringBuilder line = new StringBuilder(512);
+            Csv.line(line, UsageLogItem.COLUMNS);
+            writer.write(line.toString());
+            writer.flush(); // the download starts before the first row is read
+            try {
+                search.stream(filter, row -> {
+                    line.setLength(0);
+                    Csv.line(line, UsageLogItem.of(row).csvValues());
+                    writer.write(line.toString());
+                });
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("the export stopped: " + e.getMessage(), e);
+            }
+            writer.flush();
+        };
+        return Response.ok(body, TEXT_CSV + "; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"usage-logs.csv\"").build();
     }
 
     @GET

@@ -9,14 +9,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.hibernate.Session;
 
 /** Stores usage events as call records, exactly once per event id. */
 @ApplicationScoped
 @Transactional
 public class UsageLogWriter {
-    // One statement for the whole batch: the arrays are unnested into rows, and the primary key on event_id makes
-    // a redelivered event a no-op inside that statement, without a failed transaction and without a read first.
+    // One statement for the whole batch: the arrays are unnested into rows, and the primary key (event_id,
+    // occurred_at; an event keeps its occurred_at on every delivery) makes a redelivered event a no-op inside that
+    // statement, without a failed transaction and without a read first.
     private static final String INSERT = """
             insert into usage_log (event_id, customer_id, api_key_id, provider, operation, model, priced_model,
                 occurred_at, latency_ms, http_status, outcome, input_tokens, output_tokens, cached_input_tokens,
@@ -25,13 +27,15 @@ public class UsageLogWriter {
             select e.*, ? from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                 ?::timestamptz[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
                 ?::bigint[], ?::bigint[], ?::boolean[], ?::numeric[], ?::boolean[], ?::text[], ?::int[]) as e
-            on conflict (event_id) do nothing
+            on conflict (event_id, occurred_at) do nothing
             """;
 
     private final EntityManager entityManager;
+    private final UsageLogPartitions partitions;
 
-    public UsageLogWriter(EntityManager entityManager) {
+    public UsageLogWriter(EntityManager entityManager, UsageLogPartitions partitions) {
         this.entityManager = entityManager;
+        this.partitions = partitions;
     }
 
     /** Stores the call; returns false when the event was stored before (a redelivery). */
@@ -41,6 +45,8 @@ public class UsageLogWriter {
 
     /** Stores the calls in one statement; returns how many were new (the others were stored before). */
     public int recordAll(List<UsageEvent> events, Instant recordedAt) {
+        // every call lands in the partition of its month, however late or early: one is made if it has none
+        partitions.ensure(events.stream().map(e -> UsageLogPartitions.monthOf(e.occurredAt())).collect(Collectors.toSet()));
         int n = events.size();
         Object[][] columns = new Object[22][n];
         for (int row = 0; row < n; row++) {
@@ -78,20 +84,6 @@ public class UsageLogWriter {
                     insert.setArray(c + 2, connection.createArrayOf(types[c], columns[c]));
                 }
                 return insert.executeUpdate();
-            }
-        });
-    }
-
-    /** Deletes up to {@code batchSize} calls that occurred before {@code cutoff}; returns how many. */
-    public int deleteOlderThan(Instant cutoff, int batchSize) {
-        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("""
-                    delete from usage_log where event_id in (
-                        select event_id from usage_log where occurred_at < ? limit ?)
-                    """)) {
-                delete.setObject(1, utc(cutoff));
-                delete.setInt(2, batchSize);
-                return delete.executeUpdate();
             }
         });
     }

@@ -2,9 +2,11 @@ package io.apimeter.recorder.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.apimeter.events.Cost;
 import io.apimeter.events.UsageEvent;
@@ -19,6 +21,11 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import io.apimeter.recorder.service.UsageLogWriter;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The CSV export cannot carry a formula into a spreadsheet; the JSON keeps every value as recorded. */
@@ -48,5 +55,37 @@ class CsvExportTest {
         assertEquals(hostile.eventId() + "," + customer + ",'@key,OPENAI,'-op,"
                 + "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"see\"\")\",'+gpt,2026-07-01T10:00:00Z,5,200,SUCCESS,"
                 + "1200,350,100,20,0,0,false,0.0000005,false,'=price,1,", row.substring(0, row.lastIndexOf(',') + 1));
+    }
+
+    @Inject
+    UsageLogWriter writer;
+
+    @Test
+    void shouldExportEveryCallOfAFilterAsOneCsvNewestFirstAndOnlyTheCustomersOwn() {
+        String customer = SampleEvents.newCustomer();
+        Instant first = Instant.parse("2026-06-01T00:00:00Z");
+        List<UsageEvent> calls = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            calls.add(SampleEvents.openAi(customer, first.plusSeconds(60L * i), "0.0001"));
+        }
+        calls.add(SampleEvents.elevenLabs(customer, first.plusSeconds(30)));
+        writer.recordAll(calls, Instant.now());
+
+        String csv = given().auth().oauth2(TestTokens.customer(customer)).queryParam("provider", "OPENAI")
+                .get("/usage-logs/export").then().statusCode(200)
+                .header("Content-Disposition", containsString("usage-logs.csv"))
+                .contentType(containsString("text/csv")).extract().asString();
+
+        String[] lines = csv.split("\r\n");
+        assertEquals(String.join(",", UsageLogItem.COLUMNS), lines[0]);
+        assertEquals(2501, lines.length, "the header and every OpenAI call, more than any page holds");
+        assertTrue(lines[1].startsWith(calls.get(2499).eventId() + ","), "newest first: " + lines[1]);
+        assertTrue(lines[2500].startsWith(calls.get(0).eventId() + ","), "oldest last: " + lines[2500]);
+        assertEquals(2500, Arrays.stream(lines).skip(1).map(l -> l.substring(0, l.indexOf(','))).distinct().count());
+
+        given().auth().oauth2(TestTokens.customer(SampleEvents.newCustomer())).queryParam("customerId", customer)
+                .get("/usage-logs/export").then().statusCode(403).contentType(containsString("json"));
+        given().auth().oauth2(TestTokens.admin()).queryParam("customerId", customer).queryParam("outcome", "MAYBE")
+                .get("/usage-logs/export").then().statusCode(400).body("code", equalTo("invalid_outcome"));
     }
 }

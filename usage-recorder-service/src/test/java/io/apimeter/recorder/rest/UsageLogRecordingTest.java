@@ -76,6 +76,35 @@ class UsageLogRecordingTest {
     }
 
     @Test
+    void shouldRecordAVeryLateAndAFarFutureCallOnceEachThoughTheirMonthsHadNoPartition() {
+        String customer = SampleEvents.newCustomer();
+        UsageEvent late = SampleEvents.openAi(customer, Instant.parse("2019-05-06T07:08:09Z"), "0.01");
+        UsageEvent future = SampleEvents.elevenLabs(customer, Instant.parse("2077-01-31T23:59:59.999Z"));
+        KAFKA.publish(late);
+        KAFKA.publish(future);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().auth().oauth2(TestTokens.admin()).get("/usage-logs/{id}", late.eventId()).then().statusCode(200)
+                    .body("occurredAt", equalTo("2019-05-06T07:08:09Z"));
+            given().auth().oauth2(TestTokens.admin()).get("/usage-logs/{id}", future.eventId()).then().statusCode(200)
+                    .body("occurredAt", equalTo("2077-01-31T23:59:59.999Z"));
+        });
+
+        // delivered again, then one more call of the customer: its key keeps the order, so once it is there the
+        // repeats have been read
+        KAFKA.publish(late);
+        KAFKA.publish(future);
+        UsageEvent marker = SampleEvents.openAi(customer, Instant.now(), "0.01");
+        KAFKA.publish(marker);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.admin())
+                .get("/usage-logs/{id}", marker.eventId()).then().statusCode(200));
+        given().auth().oauth2(TestTokens.admin()).queryParam("customerId", customer).get("/usage-logs").then()
+                .statusCode(200)
+                .body("items.eventId", hasSize(3))
+                .body("items[2].eventId", equalTo(late.eventId().toString()))
+                .body("items[0].eventId", equalTo(future.eventId().toString()));
+    }
+
+    @Test
     void shouldShowAnUnpricedCallWithoutAnAmount() {
         String customer = SampleEvents.newCustomer();
         UsageEvent event = SampleEvents.failedSmartflo(customer, Instant.parse("2026-11-04T08:00:00Z"));

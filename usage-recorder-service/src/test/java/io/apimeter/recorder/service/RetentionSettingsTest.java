@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 class RetentionSettingsTest {
 
     private static RecorderConfig config(int days, int batchSize) {
+        return config(days, batchSize, 2);
+    }
+
+    private static RecorderConfig config(int days, int batchSize, int monthsAhead) {
         return new RecorderConfig() {
             @Override
             public int retentionDays() {
@@ -25,6 +29,16 @@ class RetentionSettingsTest {
             @Override
             public int retentionBatchSize() {
                 return batchSize;
+            }
+
+            @Override
+            public int partitionMonthsAhead() {
+                return monthsAhead;
+            }
+
+            @Override
+            public String partitionCron() {
+                return "off";
             }
         };
     }
@@ -41,6 +55,13 @@ class RetentionSettingsTest {
     void shouldRefuseABatchSizeBelowOneNamingTheKey() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> RetentionJob.check(config(90, 0)));
         assertTrue(e.getMessage().contains("apimeter.recorder.retention-batch-size"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseFewerThanTwoMonthsOfPartitionsAheadNamingTheKey() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> RetentionJob.check(config(90, 5000, 1)));
+        assertTrue(e.getMessage().contains("apimeter.recorder.partition-months-ahead"), e.getMessage());
+        assertDoesNotThrow(() -> RetentionJob.check(config(90, 5000, 2)));
     }
 
     @Test
