@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,10 +116,19 @@ class ComposePlatformIT {
             say("group %s shares usage-events' partitions:", RECORDER);
             members.get().forEach(member -> say("    member %s", member));
 
-            String customer = "c-scale-" + Instant.now().getEpochSecond();
-            String key = api.newCustomer(customer);
+            // The calls of one customer go to one partition (keyed by customer id): one the victim reads, so that
+            // the kill lands on the replica recording them.
             String victim = stack.replica(RECORDER, 2);
-            say("sending %d calls; %s gets SIGKILL after a third of them", LOAD_CALLS, victim);
+            java.util.Set<String> victimAddresses = stack.addresses(victim);
+            Set<Integer> victimPartitions = members.get().stream().filter(m -> victimAddresses.contains(m.host()))
+                    .findFirst().orElseThrow(() -> new AssertionError(victim + " " + victimAddresses + " is not among "
+                            + members.get())).partitions();
+            int partitionCount = group.partitions("usage-events");
+            String customer = customerOnAPartitionOf(victimPartitions, partitionCount,
+                    "c-scale-" + Instant.now().getEpochSecond());
+            String key = api.newCustomer(customer);
+            say("sending %d calls of %s (partition %d, read by %s); %s gets SIGKILL after a third of them", LOAD_CALLS,
+                    customer, partitionOf(customer, partitionCount), victim, victim);
             Map<Integer, Long> statuses = send(key, victim).stream()
                     .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
             long ok = statuses.getOrDefault(200, 0L);
@@ -130,7 +140,12 @@ class ComposePlatformIT {
                     .untilAsserted(() -> assertEquals(new Recorded(LOAD_CALLS, LOAD_CALLS), api.recorded(customer)));
             say("after the kill: %d calls answered 200, %d recorded, %d distinct event ids: nothing lost, nothing doubled",
                     ok, LOAD_CALLS, LOAD_CALLS);
-            say("group %s now: %s", RECORDER, group.of(RECORDER, "usage-events").stream().map(Member::toString)
+            within(60, "the survivor reading every partition of usage-events").untilAsserted(() -> {
+                members.set(group.of(RECORDER, "usage-events"));
+                assertEquals(1, members.get().size(), members.get().toString());
+                assertEquals(partitionCount, members.get().get(0).partitions().size(), members.get().toString());
+            });
+            say("group %s now: %s", RECORDER, members.get().stream().map(Member::toString)
                     .collect(Collectors.joining(";")));
             within(120, "calls in the summary of " + customer)
                     .untilAsserted(() -> assertEquals(LOAD_CALLS, api.summaryCalls(customer)));
@@ -172,6 +187,22 @@ class ComposePlatformIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The first of {@code prefix}-1, -2, ... whose records go to one of {@code partitions}. */
+    private static String customerOnAPartitionOf(Set<Integer> partitions, int partitionCount, String prefix) {
+        for (int i = 1; ; i++) {
+            String customer = prefix + "-" + i;
+            if (partitions.contains(partitionOf(customer, partitionCount))) {
+                return customer;
+            }
+        }
+    }
+
+    /** The partition of usage-events a customer's records go to: the Kafka client's own choice for a key. */
+    private static int partitionOf(String customer, int partitionCount) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                customer.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
     }
 
     /** Polls every second, through connection errors and failed assertions, for at most the given seconds. */

@@ -135,6 +135,13 @@ final class ComposeStack implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no replica " + number + " of " + service + " in " + project));
     }
 
+    /** The container's addresses on the project's networks (a consumer group names its members by address). */
+    java.util.Set<String> addresses(String container) {
+        return docker.inspectContainerCmd(container).exec().getNetworkSettings().getNetworks().values().stream()
+                .map(com.github.dockerjava.api.model.ContainerNetwork::getIpAddress)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     void kill(String container) {
         docker.killContainerCmd(container).withSignal("KILL").exec();
     }

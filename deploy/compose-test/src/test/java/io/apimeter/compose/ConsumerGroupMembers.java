@@ -45,6 +45,11 @@ final class ConsumerGroupMembers implements AutoCloseable {
         return members;
     }
 
+    /** How many partitions the topic has. */
+    int partitions(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic).partitions().size();
+    }
+
     @Override
     public void close() {
         admin.close();
