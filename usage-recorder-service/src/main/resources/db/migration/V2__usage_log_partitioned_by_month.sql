@@ -20,33 +20,10 @@ alter index usage_log_pkey rename to usage_log_unpartitioned_pkey;
 alter index usage_log_customer_time_idx rename to usage_log_unpartitioned_customer_time_idx;
 alter index usage_log_time_idx rename to usage_log_unpartitioned_time_idx;
 
-create table usage_log (
-    event_id            uuid        not null,
-    customer_id         text        not null,
-    api_key_id          text,
-    provider            text        not null,
-    operation           text        not null,
-    model               text,
-    priced_model        text,
-    occurred_at         timestamptz not null,
-    latency_ms          bigint      not null,
-    http_status         integer     not null,
-    outcome             text        not null,
-    input_tokens        bigint      not null,
-    output_tokens       bigint      not null,
-    cached_input_tokens bigint      not null,
-    reasoning_tokens    bigint      not null,
-    characters          bigint      not null,
-    call_seconds        bigint      not null,
-    estimated           boolean     not null,
-    -- Unconstrained numeric: the amount is kept exactly as the gateway computed it.
-    cost_usd            numeric,
-    unpriced            boolean     not null,
-    price_id            text,
-    price_version       integer,
-    recorded_at         timestamptz not null default now(),
-    primary key (event_id, occurred_at)
-) partition by range (occurred_at);
+-- The same columns, in the same order, with their NOT NULLs and defaults.
+create table usage_log (like usage_log_unpartitioned including defaults including constraints)
+    partition by range (occurred_at);
+alter table usage_log add primary key (event_id, occurred_at);
 
 do $$
 declare
