@@ -11,6 +11,7 @@ import io.apimeter.recorder.service.UsageLogFilter;
 import io.apimeter.recorder.service.UsageLogPage;
 import io.apimeter.recorder.service.UsageLogSearch;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -61,19 +62,12 @@ public class UsageLogResource {
     @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
     @Operation(summary = "Calls newest first; JSON by default, CSV with Accept: text/csv or format=csv")
     public Response list(
-            @Parameter(description = "Only this customer's calls; a customer token reads its own calls only")
-            @QueryParam("customerId") String customerId,
-            @Parameter(description = "OPENAI, ELEVENLABS or SMARTFLO") @QueryParam("provider") String provider,
-            @Parameter(description = "SUCCESS, PROVIDER_ERROR, ...") @QueryParam("outcome") String outcome,
-            @Parameter(description = "Model as sent or the priced model it resolved to") @QueryParam("model") String model,
-            @Parameter(description = "Earliest occurredAt, inclusive (ISO-8601 UTC)") @QueryParam("from") String from,
-            @Parameter(description = "Latest occurredAt, exclusive (ISO-8601 UTC)") @QueryParam("to") String to,
+            @BeanParam UsageLogQueryParams query,
             @Parameter(description = "Page size, 1 to 500, default 50") @QueryParam("limit") String limit,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
             @Parameter(description = "json or csv; overrides the Accept header") @QueryParam("format") String format,
             @Context HttpHeaders headers) {
-        UsageLogFilter requested = filter(customerId, provider, outcome, model, from, to, limit, cursor);
-        UsageLogFilter filter = requested.forCustomer(caller.customerFilter(requested.customerId()));
+        UsageLogFilter filter = allowed(query, limit, cursor);
         boolean csv = wantsCsv(format, headers);
         UsageLogPage page = search.search(filter);
         List<UsageLogItem> items = page.items().stream().map(UsageLogItem::of).toList();
@@ -94,16 +88,8 @@ public class UsageLogResource {
     @Path("/export")
     @Produces(TEXT_CSV)
     @Operation(summary = "Every call of the filter as one CSV download, newest first, streamed as it is read")
-    public Response export(
-            @Parameter(description = "Only this customer's calls; a customer token reads its own calls only")
-            @QueryParam("customerId") String customerId,
-            @Parameter(description = "OPENAI, ELEVENLABS or SMARTFLO") @QueryParam("provider") String provider,
-            @Parameter(description = "SUCCESS, PROVIDER_ERROR, ...") @QueryParam("outcome") String outcome,
-            @Parameter(description = "Model as sent or the priced model it resolved to") @QueryParam("model") String model,
-            @Parameter(description = "Earliest occurredAt, inclusive (ISO-8601 UTC)") @QueryParam("from") String from,
-            @Parameter(description = "Latest occurredAt, exclusive (ISO-8601 UTC)") @QueryParam("to") String to) {
-        UsageLogFilter requested = filter(customerId, provider, outcome, model, from, to, null, null);
-        UsageLogFilter filter = requested.forCustomer(caller.customerFilter(requested.customerId()));
+    public Response export(@BeanParam UsageLogQueryParams query) {
+        UsageLogFilter filter = allowed(query, null, null);
         StreamingOutput body = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), EXPORT_BUFFER);
             StringBuilder line = new StringBuilder(512);
@@ -145,6 +131,13 @@ public class UsageLogResource {
         // Another customer's call answers exactly as a missing one, so event ids reveal nothing.
         return search.find(id).filter(row -> caller.maySee(row.customerId)).map(UsageLogItem::of)
                 .orElseThrow(() -> ApiException.notFound("No call with event id " + id + "."));
+    }
+
+    /** The filter asked for, validated, narrowed to what the caller may read. */
+    private UsageLogFilter allowed(UsageLogQueryParams query, String limit, String cursor) {
+        UsageLogFilter requested = filter(query.customerId, query.provider, query.outcome, query.model, query.from,
+                query.to, limit, cursor);
+        return requested.forCustomer(caller.customerFilter(requested.customerId()));
     }
 
     static UsageLogFilter filter(String customerId, String provider, String outcome, String model, String from,
