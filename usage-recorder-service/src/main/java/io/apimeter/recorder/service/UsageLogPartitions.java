@@ -80,6 +80,17 @@ public class UsageLogPartitions {
         return month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
+    /** Whether every call of {@code month} occurred before {@code cutoff}. */
+    private static boolean endedBy(YearMonth month, Instant cutoff) {
+        return !start(month.plusMonths(1)).isAfter(cutoff);
+    }
+
+    /** The month a partition's name stands for, or null for a table not named as a partition. */
+    private static YearMonth monthOfName(String table) {
+        Matcher name = NAME.matcher(table);
+        return name.matches() ? YearMonth.of(Integer.parseInt(name.group(1)), Integer.parseInt(name.group(2))) : null;
+    }
+
     void makeAheadAtStart(@Observes StartupEvent event) {
         makeAhead();
     }
@@ -130,7 +141,7 @@ public class UsageLogPartitions {
             if (!attachedMonths(connection).containsKey(month)) {
                 if (exists(connection, name)) {
                     // Only retention detaches, and only a month past the cut-off: a leftover of a run cut short.
-                    if (!start(month.plusMonths(1)).isAfter(cutoff())) {
+                    if (endedBy(month, cutoff())) {
                         sql.execute("drop table " + name);
                     } else {
                         throw new IllegalStateException("a table " + name + " exists that is not a partition of "
@@ -194,7 +205,7 @@ public class UsageLogPartitions {
         }
         for (var partition : attachedMonths(connection).entrySet()) {
             YearMonth month = partition.getKey();
-            if (start(month.plusMonths(1)).isAfter(cutoff)) {
+            if (!endedBy(month, cutoff)) {
                 continue;
             }
             String name = partition.getValue();
@@ -236,10 +247,9 @@ public class UsageLogPartitions {
              ResultSet rows = sql.executeQuery("select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
                      + " where i.inhparent = '" + TABLE + "'::regclass and not i.inhdetachpending")) {
             while (rows.next()) {
-                Matcher name = NAME.matcher(rows.getString(1));
-                if (name.matches()) {
-                    months.put(YearMonth.of(Integer.parseInt(name.group(1)), Integer.parseInt(name.group(2))),
-                            rows.getString(1));
+                YearMonth month = monthOfName(rows.getString(1));
+                if (month != null) {
+                    months.put(month, rows.getString(1));
                 }
             }
         }
@@ -253,12 +263,9 @@ public class UsageLogPartitions {
                      + " where n.nspname = current_schema() and c.relkind = 'r' and c.relname ~ '^" + TABLE
                      + "_[0-9]{4}_[0-9]{2}$' and not c.relispartition")) {
             while (rows.next()) {
-                Matcher name = NAME.matcher(rows.getString(1));
-                if (name.matches()) {
-                    YearMonth month = YearMonth.of(Integer.parseInt(name.group(1)), Integer.parseInt(name.group(2)));
-                    if (!start(month.plusMonths(1)).isAfter(cutoff)) {
-                        names.add(rows.getString(1));
-                    }
+                YearMonth month = monthOfName(rows.getString(1));
+                if (month != null && endedBy(month, cutoff)) {
+                    names.add(rows.getString(1));
                 }
             }
         }
