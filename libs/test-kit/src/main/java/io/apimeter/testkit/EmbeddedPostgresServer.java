@@ -46,7 +46,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // Data kept across restarts (the local platform) is written durably: a commit a consumer has
                     // acknowledged to Kafka must survive a crash. Throw-away test data need not be.
                     .setServerConfig("fsync", keepData ? "on" : "off")
-                    .setServerConfig("synchronous_commit", keepData ? "on" : "off");
+                    .setServerConfig("synchronous_commit", keepData ? "on" : "off")
+                    // The local platform may hold tens of millions of calls (tools/history-generator): a cache for
+                    // their hot index pages, and checkpoints far enough apart for bulk loads. PostgreSQL's defaults
+                    // (128 MB, 1 GB) are for small machines; tests keep them.
+                    .setServerConfig("shared_buffers", keepData ? "1GB" : "128MB")
+                    .setServerConfig("max_wal_size", keepData ? "4GB" : "1GB");
             if (port != 0) {
                 builder.setPort(port);
             }
