@@ -102,9 +102,7 @@ public class UsageLogResource {
                     Csv.line(line, UsageLogItem.of(row).csvValues());
                     writer.write(line.toString());
                 });
-            } catch (IOException e) {
-                throw e;
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 throw new IOException("the export stopped: " + e.getMessage(), e);
             }
             writer.flush();

@@ -6,15 +6,14 @@ import io.apimeter.recorder.entity.UsageLog;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,9 +24,11 @@ import javax.sql.DataSource;
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class UsageLogSearch {
-    private static final String ORDER = " order by occurred_at desc, event_id desc";
     /** Rows the database sends per round trip while a whole filter is streamed. */
     private static final int STREAM_FETCH = 1000;
+    /** Planner settings of a read, for its transaction only. */
+    static final String IN_INDEX_ORDER = "select set_config('enable_sort', 'off', true),"
+            + " set_config('enable_bitmapscan', 'off', true)";
 
     private final EntityManager entityManager;
     private final DataSource dataSource;
@@ -48,19 +49,11 @@ public class UsageLogSearch {
     }
 
     public UsageLogPage search(UsageLogFilter filter) {
-        Conditions conditions = Conditions.of(filter);
-        Query query = entityManager.createNativeQuery(numbered("select * from usage_log" + conditions.where() + ORDER
-                + " limit ?"), UsageLog.class);
-        int position = 1;
-        for (Object value : conditions.values()) {
-            query.setParameter(position++, value);
-        }
         // One row more than asked tells whether there is a next page.
-        query.setParameter(position, filter.limit() + 1);
-        @SuppressWarnings("unchecked")
-        List<UsageLog> rows = query.getResultList();
+        List<UsageLog> rows = new ArrayList<>(filter.limit() + 1);
+        read(UsageLogQuery.page(filter, filter.limit() + 1), 0, rows::add);
         if (rows.size() <= filter.limit()) {
-            return new UsageLogPage(rows, null);
+            return new UsageLogPage(List.copyOf(rows), null);
         }
         List<UsageLog> page = rows.subList(0, filter.limit());
         UsageLog last = page.get(page.size() - 1);
@@ -71,24 +64,39 @@ public class UsageLogSearch {
      * Hands every row of the filter (its limit aside) to {@code handler}, newest first, as the database sends them
      * ({@value #STREAM_FETCH} at a time, through a cursor of one read-only transaction): memory stays the same
      * however many rows there are, and the first ones come at once. An exception of the handler (a client that went
-     * away) ends the read.
+     * away) ends the read, wrapped in a QuarkusTransactionException.
      */
-    public void stream(UsageLogFilter filter, RowHandler handler) throws Exception {
-        Conditions conditions = Conditions.of(filter);
+    public void stream(UsageLogFilter filter, RowHandler handler) {
+        read(UsageLogQuery.all(filter), STREAM_FETCH, handler);
+    }
+
+    /**
+     * Runs a query of {@link UsageLogQuery} in a read-only transaction of its own. The planner is told to read index
+     * ranges in order rather than fetch a range's rows scattered (bitmap) and sort them: every range the query names
+     * has an index in the log's order, and a sort would read a whole customer's or model's range, millions of rows,
+     * to return a page of 50 when its estimate of the range's size is off (the estimates of one customer's share of
+     * a provider and outcome often are).
+     */
+    private void read(UsageLogQuery.Sql sql, int fetchSize, RowHandler handler) {
+        // A checked exception of the handler or the driver comes out wrapped (QuarkusTransactionException).
         QuarkusTransaction.suspendingExisting().call(() -> {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 connection.setReadOnly(true);
-                try (PreparedStatement query = connection.prepareStatement("select * from usage_log"
-                        + conditions.where() + ORDER)) {
-                    query.setFetchSize(STREAM_FETCH);
-                    int position = 1;
-                    for (Object value : conditions.values()) {
-                        query.setObject(position++, value);
+                try {
+                    try (Statement settings = connection.createStatement()) {
+                        settings.execute(IN_INDEX_ORDER);
                     }
-                    try (ResultSet rows = query.executeQuery()) {
-                        while (rows.next()) {
-                            handler.handle(row(rows));
+                    try (PreparedStatement query = connection.prepareStatement(sql.text())) {
+                        query.setFetchSize(fetchSize);
+                        int position = 1;
+                        for (Object value : sql.values()) {
+                            query.setObject(position++, value);
+                        }
+                        try (ResultSet rows = query.executeQuery()) {
+                            while (rows.next()) {
+                                handler.handle(row(rows));
+                            }
                         }
                     }
                 } finally {
@@ -99,20 +107,6 @@ public class UsageLogSearch {
             }
             return null;
         });
-    }
-
-    /** JDBC's {@code ?} placeholders as Hibernate's numbered ones ({@code ?1}, {@code ?2}, ...). */
-    static String numbered(String sql) {
-        StringBuilder out = new StringBuilder(sql.length() + 16);
-        int n = 0;
-        for (int i = 0; i < sql.length(); i++) {
-            char c = sql.charAt(i);
-            out.append(c);
-            if (c == '?') {
-                out.append(++n);
-            }
-        }
-        return out.toString();
     }
 
     private static UsageLog row(ResultSet rows) throws SQLException {
@@ -141,45 +135,5 @@ public class UsageLogSearch {
         row.priceVersion = rows.getObject("price_version", Integer.class);
         row.recordedAt = rows.getObject("recorded_at", OffsetDateTime.class).toInstant();
         return row;
-    }
-
-    /** The filter as SQL conditions with {@code ?} placeholders, and their values in order. */
-    record Conditions(String where, List<Object> values) {
-        static Conditions of(UsageLogFilter filter) {
-            List<String> where = new ArrayList<>();
-            List<Object> values = new ArrayList<>();
-            if (filter.customerId() != null) {
-                where.add("customer_id = ?");
-                values.add(filter.customerId());
-            }
-            if (filter.provider() != null) {
-                where.add("provider = ?");
-                values.add(filter.provider().name());
-            }
-            if (filter.outcome() != null) {
-                where.add("outcome = ?");
-                values.add(filter.outcome().name());
-            }
-            if (filter.model() != null) {
-                where.add("(model = ? or priced_model = ?)");
-                values.add(filter.model());
-                values.add(filter.model());
-            }
-            if (filter.from() != null) {
-                where.add("occurred_at >= ?");
-                values.add(filter.from().atOffset(ZoneOffset.UTC));
-            }
-            if (filter.to() != null) {
-                where.add("occurred_at < ?");
-                values.add(filter.to().atOffset(ZoneOffset.UTC));
-            }
-            if (filter.after() != null) {
-                // A row comparison walks the (occurred_at desc, event_id desc) indexes directly.
-                where.add("(occurred_at, event_id) < (?, ?)");
-                values.add(filter.after().occurredAt().atOffset(ZoneOffset.UTC));
-                values.add(filter.after().eventId());
-            }
-            return new Conditions(where.isEmpty() ? "" : " where " + String.join(" and ", where), List.copyOf(values));
-        }
     }
 }
