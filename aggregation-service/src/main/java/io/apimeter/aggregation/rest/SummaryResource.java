@@ -1,5 +1,6 @@
 package io.apimeter.aggregation.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apimeter.aggregation.service.Summaries;
 import io.apimeter.aggregation.service.SummaryService;
 import io.apimeter.aggregation.service.SummarySort;
@@ -14,11 +15,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Monthly usage summaries: all customers in a month, or one customer across months. An admin reads the whole
@@ -33,16 +39,21 @@ public class SummaryResource {
 
     private final SummaryService summaries;
     private final Caller caller;
+    private final ObjectMapper json;
 
-    public SummaryResource(SummaryService summaries, Caller caller) {
+    public SummaryResource(SummaryService summaries, Caller caller, ObjectMapper json) {
         this.summaries = summaries;
         this.caller = caller;
+        this.json = json;
     }
 
     @GET
     @Operation(summary = "One row per customer that used the platform in the month, with the change from the month "
             + "before; a customer token gets its own row only, and totals over it")
-    public Summaries.MonthSummary month(
+    @APIResponse(responseCode = "200", description = "The month's summary, written out as it is made",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Summaries.MonthSummary.class)))
+    public Response month(
             @Parameter(description = "Billing month (UTC), YYYY-MM; required") @QueryParam("month") String month,
             @Parameter(description = "cost (default), calls or tokens (input plus output)") @QueryParam("sort") String sort,
             @Parameter(description = "desc (default) or asc") @QueryParam("order") String order) {
@@ -58,7 +69,11 @@ public class SummaryResource {
         boolean ascending = ascending(order);
         // Null for an admin: the whole platform. A customer's totals are its own, never the platform's.
         String customer = caller.customerFilter(null);
-        return summaries.month(monthValue, sortValue, ascending, customer);
+        Summaries.MonthSummary summary = summaries.month(monthValue, sortValue, ascending, customer);
+        // Written through the response's stream, in chunks, rather than as one byte array: a month of 10,000
+        // customers is some 6 MB of JSON.
+        StreamingOutput body = out -> json.writeValue(out, summary);
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET

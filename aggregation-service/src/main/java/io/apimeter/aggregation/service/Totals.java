@@ -1,6 +1,5 @@
 package io.apimeter.aggregation.service;
 
-import io.apimeter.aggregation.entity.MonthlyUsage;
 import io.apimeter.events.UsageEvent;
 import java.math.BigDecimal;
 
@@ -17,7 +16,7 @@ final class Totals {
     BigDecimal costUsd = BigDecimal.ZERO;
     long unpricedCalls;
 
-    Totals add(MonthlyUsage row) {
+    Totals add(Totals row) {
         calls += row.calls;
         errors += row.errors;
         inputTokens += row.inputTokens;
