@@ -110,7 +110,10 @@ final class UsageLogQuery {
                 rangeValues.add(filter.to().atOffset(ZoneOffset.UTC));
             }
             if (filter.after() != null) {
-                // A row comparison starts the index range right after the cursor's row.
+                // A row comparison starts the index range right after the cursor's row; the plain bound lets
+                // PostgreSQL leave out the months after the cursor (it cannot prune on a row comparison).
+                range.add("occurred_at <= ?");
+                rangeValues.add(filter.after().occurredAt().atOffset(ZoneOffset.UTC));
                 range.add("(occurred_at, event_id) < (?, ?)");
                 rangeValues.add(filter.after().occurredAt().atOffset(ZoneOffset.UTC));
                 rangeValues.add(filter.after().eventId());
