@@ -2,7 +2,6 @@ package io.apimeter.aggregation.service;
 
 import io.apimeter.events.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +21,6 @@ import javax.sql.DataSource;
 
 /** Reads the monthly totals: per month across customers, and per customer across months. */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
 public class SummaryService {
     /** The totals' columns: a month of 10,000 customers is some 17,000 rows (a customer's providers). */
     private static final String COLUMNS = "select month, customer_id, provider, calls, errors, input_tokens,"

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * which starts after the cursor's row in every range, costs what the first one does.
  */
 final class UsageLogQuery {
-    static final String ORDER = " order by occurred_at desc, event_id desc";
+    private static final String ORDER = " order by occurred_at desc, event_id desc";
     private static final String COLUMNS = "select * from usage_log";
 
     /** SQL with {@code ?} placeholders, and their values in order. */
