@@ -1,6 +1,5 @@
 package io.apimeter.aggregation.rest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apimeter.aggregation.service.Summaries;
 import io.apimeter.aggregation.service.SummaryService;
 import io.apimeter.aggregation.service.SummarySort;
@@ -15,16 +14,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Monthly usage summaries: all customers in a month, or one customer across months. An admin reads the whole
@@ -36,44 +30,44 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class SummaryResource {
     static final int DEFAULT_MONTHS = 6;
     static final int MAX_MONTHS = 24;
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    static final int MAX_OFFSET = 10_000_000;
 
     private final SummaryService summaries;
     private final Caller caller;
-    private final ObjectMapper json;
-
-    public SummaryResource(SummaryService summaries, Caller caller, ObjectMapper json) {
+    public SummaryResource(SummaryService summaries, Caller caller) {
         this.summaries = summaries;
         this.caller = caller;
-        this.json = json;
     }
 
     @GET
-    @Operation(summary = "One row per customer that used the platform in the month, with the change from the month "
-            + "before; a customer token gets its own row only, and totals over it")
-    @APIResponse(responseCode = "200", description = "The month's summary, written out as it is made",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = Summaries.MonthSummary.class)))
-    public Response month(
+    @Operation(summary = "A page of the customers that used the platform in the month, with the change from the "
+            + "month before, and the month's totals over all of them; a customer token gets its own row only, and "
+            + "totals over it")
+    public Summaries.MonthSummary month(
             @Parameter(description = "Billing month (UTC), YYYY-MM; required") @QueryParam("month") String month,
-            @Parameter(description = "cost (default), calls or tokens (input plus output)") @QueryParam("sort") String sort,
-            @Parameter(description = "desc (default) or asc") @QueryParam("order") String order) {
+            @Parameter(description = "cost (default), calls, tokens (input plus output), errors or customer")
+            @QueryParam("sort") String sort,
+            @Parameter(description = "desc (default) or asc") @QueryParam("order") String order,
+            @Parameter(description = "Customers to skip, from 0 (default)") @QueryParam("offset") String offset,
+            @Parameter(description = "Customers per page, 0 to " + MAX_LIMIT + ", default " + DEFAULT_LIMIT
+                    + "; 0 answers the totals only") @QueryParam("limit") String limit) {
         YearMonth monthValue = Params.month("month", month);
         SummarySort sortValue = SummarySort.COST;
         if (sort != null && !sort.isBlank()) {
             sortValue = SummarySort.parse(sort);
             if (sortValue == null) {
                 throw ApiException.badRequest("invalid_sort",
-                        "sort must be cost, calls or tokens, got '" + Params.clip(sort) + "'");
+                        "sort must be cost, calls, tokens, errors or customer, got '" + Params.clip(sort) + "'");
             }
         }
         boolean ascending = ascending(order);
+        int offsetValue = Params.intInRange("offset", offset, 0, 0, MAX_OFFSET);
+        int limitValue = Params.intInRange("limit", limit, DEFAULT_LIMIT, 0, MAX_LIMIT);
         // Null for an admin: the whole platform. A customer's totals are its own, never the platform's.
         String customer = caller.customerFilter(null);
-        Summaries.MonthSummary summary = summaries.month(monthValue, sortValue, ascending, customer);
-        // Written through the response's stream, in chunks, rather than as one byte array: a month of 10,000
-        // customers is some 6 MB of JSON.
-        StreamingOutput body = out -> json.writeValue(out, summary);
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+        return summaries.month(monthValue, sortValue, ascending, customer, offsetValue, limitValue);
     }
 
     @GET

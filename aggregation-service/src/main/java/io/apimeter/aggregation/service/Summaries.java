@@ -50,7 +50,12 @@ public final class Summaries {
             String costChangePercent) {
     }
 
-    public record MonthSummary(String month, List<CustomerSummary> items, PlatformTotals totals) {
+    /**
+     * A page of the month's customers: {@code items} are {@code limit} (or fewer) of the {@code customerCount}
+     * customers with calls in the month, from {@code offset} on; {@code totals} are over all of them.
+     */
+    public record MonthSummary(String month, long customerCount, int offset, int limit, List<CustomerSummary> items,
+                               PlatformTotals totals) {
     }
 
     /** One month of a customer's history. */

@@ -8,9 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.YearMonth;
-import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,8 +24,25 @@ public class SummaryService {
     private static final String COLUMNS = "select month, customer_id, provider, calls, errors, input_tokens,"
             + " output_tokens, cached_input_tokens, reasoning_tokens, characters, call_seconds, cost_usd,"
             + " unpriced_calls from monthly_usage";
-    /** What each customer spent in a month, summed by the database: all the month before contributes. */
-    private static final String COSTS = "select customer_id, sum(cost_usd) from monthly_usage where month = ?";
+    /**
+     * A page of the month's customers, by their totals over all providers, with what each spent the month before.
+     * The page is cut first (a top-N sort over one row per customer), then joined to the month before.
+     */
+    private static final String PAGE = """
+            select c.customer_id, c.calls, c.errors, c.input_tokens, c.output_tokens, c.cached_input_tokens,
+                c.reasoning_tokens, c.characters, c.call_seconds, c.cost_usd, c.unpriced_calls,
+                coalesce(p.cost_usd, 0)
+            from (select * from customer_monthly_usage c where c.month = ? %1$s order by %2$s limit ? offset ?) c
+            left join customer_monthly_usage p on p.month = ? and p.customer_id = c.customer_id
+            order by %2$s""";
+    /** The page's customers' rows per provider. */
+    private static final String PROVIDERS = COLUMNS + " where month = ? and customer_id = any(?)";
+    /** How many customers a month had, what they made and spent; and what the month before cost. */
+    private static final String TOTALS = """
+            select c.month, count(*), sum(c.calls), sum(c.errors), sum(c.cost_usd) from customer_monthly_usage c
+            where c.month in (?, ?) %s group by c.month""";
+    /** Ties are ordered by customer id, in the order of its characters (ids are ASCII), whatever the collation. */
+    private static final String BY_ID = "c.customer_id collate \"C\"";
 
     private static final int FETCH_SIZE = 2000;
 
@@ -38,75 +53,83 @@ public class SummaryService {
     }
 
     /**
-     * One row per customer that used the platform in {@code month}, with the change from the month before.
+     * A page of the customers that used the platform in {@code month}, with the change from the month before, and
+     * the month's totals over all of them.
      *
-     * @param customerId only this customer's rows, and totals over them; null for every customer and the
-     *                   platform's totals
+     * @param customerId only this customer's row, and totals over it; null for every customer and the platform's
+     *                   totals
      */
-    public Summaries.MonthSummary month(YearMonth month, SummarySort sort, boolean ascending, String customerId) {
+    public Summaries.MonthSummary month(YearMonth month, SummarySort sort, boolean ascending, String customerId,
+                                        int offset, int limit) {
         String current = month.toString();
         String previous = month.minusMonths(1).toString();
-        Map<String, CustomerMonth> customers = new HashMap<>();
-        Totals platform = new Totals();
-        Consumer<Row> add = row -> {
-            customers.computeIfAbsent(row.customerId(), CustomerMonth::new).add(row);
-            platform.add(row.totals());
+        String only = customerId == null ? "" : "and c.customer_id = ?";
+        String direction = ascending ? " asc" : " desc";
+        String order = switch (sort) {
+            case COST -> "c.cost_usd" + direction + ", " + BY_ID;
+            case CALLS -> "c.calls" + direction + ", " + BY_ID;
+            case ERRORS -> "c.errors" + direction + ", " + BY_ID;
+            case TOKENS -> "c.input_tokens + c.output_tokens" + direction + ", " + BY_ID;
+            case CUSTOMER -> BY_ID + direction;
         };
-        Map<String, BigDecimal> previousCost = new HashMap<>();
-        BigDecimal[] platformPrevious = {BigDecimal.ZERO};
-        RowReader<Map.Entry<String, BigDecimal>> cost = result -> Map.entry(result.getString(1),
-                result.getBigDecimal(2));
-        Consumer<Map.Entry<String, BigDecimal>> addCost = entry -> {
-            previousCost.put(entry.getKey(), entry.getValue());
-            platformPrevious[0] = platformPrevious[0].add(entry.getValue());
-        };
-        if (customerId == null) {
-            read(COLUMNS + " where month = ?", SummaryService::row, add, current);
-            read(COSTS + " group by customer_id", cost, addCost, previous);
-        } else {
-            read(COLUMNS + " where month = ? and customer_id = ?", SummaryService::row, add, current, customerId);
-            read(COSTS + " and customer_id = ? group by customer_id", cost, addCost, previous, customerId);
-        }
+        // One snapshot for the page, its providers and the totals: a batch committed meanwhile is in all or none.
+        return inSnapshot(connection -> {
+            List<CustomerMonth> page = new ArrayList<>();
+            List<Object> pageValues = new ArrayList<>(List.of(current));
+            if (customerId != null) {
+                pageValues.add(customerId);
+            }
+            pageValues.addAll(List.of(limit, offset, previous));
+            read(connection, String.format(PAGE, only, order), result -> {
+                CustomerMonth customer = new CustomerMonth(result.getString(1));
+                customer.totals.add(totals(result, 2));
+                customer.previousCost = result.getBigDecimal(12);
+                return customer;
+            }, page::add, pageValues.toArray());
 
-        List<CustomerMonth> ordered = new ArrayList<>(customers.values());
-        Comparator<CustomerMonth> byKey = switch (sort) {
-            case COST -> Comparator.comparing(c -> c.totals.costUsd);
-            case CALLS -> Comparator.comparingLong(c -> c.totals.calls);
-            case TOKENS -> Comparator.comparingLong(c -> c.totals.tokens());
-        };
-        ordered.sort((ascending ? byKey : byKey.reversed()).thenComparing(c -> c.customerId));
+            Map<String, CustomerMonth> byId = new HashMap<>();
+            page.forEach(c -> byId.put(c.customerId, c));
+            if (!page.isEmpty()) {
+                read(connection, PROVIDERS, SummaryService::row,
+                        row -> byId.get(row.customerId()).providers.put(row.provider(), row.totals()),
+                        current, connection.createArrayOf("text", byId.keySet().toArray()));
+            }
 
-        // Each customer's row is made when it is read (written out): a month of 10,000 customers is some 6 MB of JSON,
-        // and holding it all as objects while it is written kept the collector busier than the rest of the request.
-        List<Summaries.CustomerSummary> items = new AbstractList<>() {
-            @Override
-            public Summaries.CustomerSummary get(int index) {
-                CustomerMonth c = ordered.get(index);
+            Map<String, Object[]> months = new HashMap<>();
+            List<Object> totalValues = new ArrayList<>(List.of(current, previous));
+            if (customerId != null) {
+                totalValues.add(customerId);
+            }
+            read(connection, String.format(TOTALS, only), result -> new Object[] {result.getString(1),
+                    result.getLong(2), result.getLong(3), result.getLong(4), result.getBigDecimal(5)},
+                    row -> months.put((String) row[0], row), totalValues.toArray());
+            Object[] now = months.getOrDefault(current, new Object[] {current, 0L, 0L, 0L, BigDecimal.ZERO});
+            BigDecimal before = months.containsKey(previous) ? (BigDecimal) months.get(previous)[4] : BigDecimal.ZERO;
+            BigDecimal cost = (BigDecimal) now[4];
+
+            List<Summaries.CustomerSummary> items = page.stream().map(c -> {
                 Totals t = c.totals;
-                BigDecimal before = previousCost.getOrDefault(c.customerId, BigDecimal.ZERO);
                 return new Summaries.CustomerSummary(c.customerId, t.calls, t.errors, t.inputTokens, t.outputTokens,
                         t.cachedInputTokens, t.reasoningTokens, t.characters, t.callSeconds, Money.format(t.costUsd),
-                        t.unpricedCalls, Money.format(before), Money.percent(PercentChange.of(t.costUsd, before)),
-                        c.providerViews());
-            }
-
-            @Override
-            public int size() {
-                return ordered.size();
-            }
-        };
-        Summaries.PlatformTotals totals = new Summaries.PlatformTotals(platform.calls, platform.errors,
-                Money.format(platform.costUsd), Money.format(platformPrevious[0]),
-                Money.percent(PercentChange.of(platform.costUsd, platformPrevious[0])));
-        return new Summaries.MonthSummary(current, items, totals);
+                        t.unpricedCalls, Money.format(c.previousCost),
+                        Money.percent(PercentChange.of(t.costUsd, c.previousCost)), c.providerViews());
+            }).toList();
+            Summaries.PlatformTotals totals = new Summaries.PlatformTotals((Long) now[2], (Long) now[3],
+                    Money.format(cost), Money.format(before), Money.percent(PercentChange.of(cost, before)));
+            return new Summaries.MonthSummary(current, (Long) now[1], offset, limit, items, totals);
+        });
     }
 
     /** The customer's months from {@code until} back over {@code months} months, newest first; only months with usage. */
     public Summaries.CustomerHistory history(String customerId, YearMonth until, int months) {
         Map<String, CustomerMonth> byMonth = new LinkedHashMap<>();
-        read(COLUMNS + " where customer_id = ? and month >= ? and month <= ? order by month desc", SummaryService::row,
-                row -> byMonth.computeIfAbsent(row.month(), m -> new CustomerMonth(customerId)).add(row),
-                customerId, until.minusMonths(months - 1L).toString(), until.toString());
+        inSnapshot(connection -> {
+            read(connection, COLUMNS + " where customer_id = ? and month >= ? and month <= ? order by month desc",
+                    SummaryService::row,
+                    row -> byMonth.computeIfAbsent(row.month(), m -> new CustomerMonth(customerId)).add(row),
+                    customerId, until.minusMonths(months - 1L).toString(), until.toString());
+            return null;
+        });
         List<Summaries.MonthTotals> items = byMonth.entrySet().stream().map(e -> {
             Totals t = e.getValue().totals;
             return new Summaries.MonthTotals(e.getKey(), t.calls, t.errors, t.inputTokens, t.outputTokens,
@@ -125,26 +148,27 @@ public class SummaryService {
         T read(ResultSet result) throws SQLException;
     }
 
+    @FunctionalInterface
+    private interface Reads<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     /**
-     * Hands each row of a query of monthly_usage, as {@code reader} makes it, to {@code handler}, through a cursor
-     * that holds a few thousand rows at a time. Plain objects, never entities: reading is all a summary does, and
-     * managing tens of thousands of entities for a month of every customer cost more than the query.
+     * Runs {@code reads} in one read-only transaction that sees one snapshot of the totals. Plain JDBC, never
+     * entities: reading is all a summary does.
      */
-    private <T> void read(String sql, RowReader<T> reader, Consumer<T> handler, Object... values) {
+    private <T> T inSnapshot(Reads<T> reads) {
         try (Connection connection = dataSource.getConnection()) {
+            int isolation = connection.getTransactionIsolation();
             connection.setAutoCommit(false);
-            try (PreparedStatement query = connection.prepareStatement(sql)) {
-                query.setFetchSize(FETCH_SIZE);
-                for (int i = 0; i < values.length; i++) {
-                    query.setObject(i + 1, values[i]);
-                }
-                try (ResultSet result = query.executeQuery()) {
-                    while (result.next()) {
-                        handler.accept(reader.read(result));
-                    }
-                }
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                return reads.run(connection);
             } finally {
                 connection.rollback();
+                connection.setReadOnly(false);
+                connection.setTransactionIsolation(isolation);
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
@@ -152,26 +176,49 @@ public class SummaryService {
         }
     }
 
-    private static Row row(ResultSet result) throws SQLException {
-        Totals totals = new Totals();
-        totals.calls = result.getLong(4);
-        totals.errors = result.getLong(5);
-        totals.inputTokens = result.getLong(6);
-        totals.outputTokens = result.getLong(7);
-        totals.cachedInputTokens = result.getLong(8);
-        totals.reasoningTokens = result.getLong(9);
-        totals.characters = result.getLong(10);
-        totals.callSeconds = result.getLong(11);
-        totals.costUsd = result.getBigDecimal(12);
-        totals.unpricedCalls = result.getLong(13);
-        return new Row(result.getString(1), result.getString(2), Provider.valueOf(result.getString(3)), totals);
+    /** Hands each row of {@code sql}, as {@code reader} makes it, to {@code handler}, a few thousand at a time. */
+    private static <T> void read(Connection connection, String sql, RowReader<T> reader, Consumer<T> handler,
+                                 Object... values) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setFetchSize(FETCH_SIZE);
+            for (int i = 0; i < values.length; i++) {
+                query.setObject(i + 1, values[i]);
+            }
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    handler.accept(reader.read(result));
+                }
+            }
+        }
     }
 
-    /** One customer's rows of one month, summed, and kept per provider. */
+    private static Row row(ResultSet result) throws SQLException {
+        return new Row(result.getString(1), result.getString(2), Provider.valueOf(result.getString(3)),
+                totals(result, 4));
+    }
+
+    /** The ten quantities, calls to unpriced calls, from column {@code first} on. */
+    private static Totals totals(ResultSet result, int first) throws SQLException {
+        Totals totals = new Totals();
+        totals.calls = result.getLong(first);
+        totals.errors = result.getLong(first + 1);
+        totals.inputTokens = result.getLong(first + 2);
+        totals.outputTokens = result.getLong(first + 3);
+        totals.cachedInputTokens = result.getLong(first + 4);
+        totals.reasoningTokens = result.getLong(first + 5);
+        totals.characters = result.getLong(first + 6);
+        totals.callSeconds = result.getLong(first + 7);
+        totals.costUsd = result.getBigDecimal(first + 8);
+        totals.unpricedCalls = result.getLong(first + 9);
+        return totals;
+    }
+
+    /** One customer's month: its totals, its rows per provider, and what it spent the month before. */
     private static final class CustomerMonth {
         final String customerId;
         final Totals totals = new Totals();
         final Map<Provider, Totals> providers = new EnumMap<>(Provider.class);
+        BigDecimal previousCost = BigDecimal.ZERO;
 
         CustomerMonth(String customerId) {
             this.customerId = customerId;

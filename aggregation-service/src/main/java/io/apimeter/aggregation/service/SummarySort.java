@@ -7,9 +7,15 @@ public enum SummarySort {
     COST,
     CALLS,
     /** Input plus output tokens. */
-    TOKENS;
+    TOKENS,
+    ERRORS,
+    /** The customer id itself. */
+    CUSTOMER;
 
-    /** The value of the query parameter ({@code cost}, {@code calls}, {@code tokens}); null when unknown. */
+    /**
+     * The value of the query parameter ({@code cost}, {@code calls}, {@code tokens}, {@code errors},
+     * {@code customer}); null when unknown.
+     */
     public static SummarySort parse(String value) {
         for (SummarySort sort : values()) {
             if (sort.name().equals(value.trim().toUpperCase(Locale.ROOT))) {

@@ -19,6 +19,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,17 +41,20 @@ class MonthlySummaryTest {
         KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-11-01T00:00:00Z"), 20, 5, "0.09"));
         KAFKA.publish(TestEvents.openAi(customer, Instant.parse("2026-11-30T23:59:59.999Z"), 30, 5, "0.01"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-11").get("/summaries").then()
+                given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-11").queryParam("limit", 1000)
+                        .get("/summaries").then()
                         .statusCode(200).body(row(customer) + ".calls", equalTo(2)));
 
-        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-10").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-10").queryParam("limit", 1000)
+                .get("/summaries").then()
                 .statusCode(200)
                 .body(row(customer) + ".calls", equalTo(1))
                 .body(row(customer) + ".inputTokens", equalTo(10))
                 .body(row(customer) + ".costUsd", equalTo("0.08"))
                 .body(row(customer) + ".previousMonthCostUsd", equalTo("0"))
                 .body(row(customer) + ".costChangePercent", nullValue());
-        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-11").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-11").queryParam("limit", 1000)
+                .get("/summaries").then()
                 .statusCode(200)
                 .body(row(customer) + ".inputTokens", equalTo(50))
                 .body(row(customer) + ".costUsd", equalTo("0.1"))
@@ -57,7 +62,8 @@ class MonthlySummaryTest {
                 .body(row(customer) + ".costChangePercent", equalTo("25.00"))
                 .body(row(customer) + ".providers.keySet()", equalTo(java.util.Set.of("OPENAI")));
         // A customer without calls in a month is not a row of that month.
-        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-12").get("/summaries").then()
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", "2026-12").queryParam("limit", 1000)
+                .get("/summaries").then()
                 .statusCode(200).body(row(customer), nullValue());
     }
 
@@ -110,6 +116,52 @@ class MonthlySummaryTest {
     }
 
     @Test
+    void shouldPageThroughTheMonthInOrderWithTotalsOverEveryCustomer() {
+        // A month no other test uses: seven customers, costs 1 to 7; the fifth also made a Smartflo call.
+        String month = "2025-03";
+        Instant at = Instant.parse("2025-03-15T08:00:00Z");
+        List<String> customers = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            String customer = "p" + i + "-" + SampleEvents.newCustomer();
+            customers.add(customer);
+            KAFKA.publish(TestEvents.openAi(customer, at, i, i, Integer.toString(i)));
+        }
+        KAFKA.publish(TestEvents.smartfloCall(customers.get(4), at, 60, "0.5"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(TestTokens.admin()).queryParam("month", month).get("/summaries").then()
+                        .statusCode(200).body("totals.costUsd", equalTo("28.5")));
+
+        List<String> walked = new ArrayList<>();
+        for (int offset = 0; offset < 9; offset += 3) {
+            var page = given().auth().oauth2(TestTokens.admin()).queryParam("month", month)
+                    .queryParam("offset", offset).queryParam("limit", 3).get("/summaries").then().statusCode(200)
+                    .body("customerCount", equalTo(7)).body("offset", equalTo(offset)).body("limit", equalTo(3))
+                    .body("totals.calls", equalTo(8)).body("totals.costUsd", equalTo("28.5"))
+                    .extract().jsonPath();
+            walked.addAll(page.getList("items.customerId"));
+        }
+        List<String> byCost = new ArrayList<>(customers);
+        Collections.reverse(byCost);
+        assertEquals(byCost, walked, "every customer once, by cost, over three pages");
+        assertEquals(byCost, order(month, "cost", "desc"));
+        assertEquals(customers, order(month, "customer", "asc"));
+        assertEquals(byCost, order(month, "customer", "desc"));
+
+        // A customer's row is its providers summed; past the end, or with limit 0, the totals alone.
+        given().auth().oauth2(TestTokens.admin()).queryParam("month", month).get("/summaries").then()
+                .body(row(customers.get(4)) + ".calls", equalTo(2))
+                .body(row(customers.get(4)) + ".costUsd", equalTo("5.5"))
+                .body(row(customers.get(4)) + ".callSeconds", equalTo(60))
+                .body(row(customers.get(4)) + ".providers.OPENAI.costUsd", equalTo("5"))
+                .body(row(customers.get(4)) + ".providers.SMARTFLO.costUsd", equalTo("0.5"));
+        for (var extra : List.of(java.util.Map.of("offset", 7), java.util.Map.of("limit", 0))) {
+            given().auth().oauth2(TestTokens.admin()).queryParam("month", month).queryParams(extra)
+                    .get("/summaries").then().statusCode(200)
+                    .body("items", hasSize(0)).body("customerCount", equalTo(7)).body("totals.calls", equalTo(8));
+        }
+    }
+
+    @Test
     void shouldAnswerAnEmptyMonthWithZeroTotals() {
         given().auth().oauth2(TestTokens.admin()).queryParam("month", "1999-01").get("/summaries").then()
                 .statusCode(200)
@@ -132,6 +184,14 @@ class MonthlySummaryTest {
                 .queryParam("month", "2026-11").queryParam("sort", "size"), "/summaries", "invalid_sort", "sort");
         badRequest(given().auth().oauth2(TestTokens.admin())
                 .queryParam("month", "2026-11").queryParam("order", "up"), "/summaries", "invalid_order", "order");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "2026-11").queryParam("limit", "1001"), "/summaries", "invalid_limit", "limit");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "2026-11").queryParam("limit", "-1"), "/summaries", "invalid_limit", "limit");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "2026-11").queryParam("offset", "-5"), "/summaries", "invalid_offset", "offset");
+        badRequest(given().auth().oauth2(TestTokens.admin())
+                .queryParam("month", "2026-11").queryParam("offset", "1e3"), "/summaries", "invalid_offset", "offset");
         badRequest(given().auth().oauth2(TestTokens.admin())
                 .queryParam("months", "0"), "/summaries/acme", "invalid_months", "months");
         badRequest(given().auth().oauth2(TestTokens.admin())
