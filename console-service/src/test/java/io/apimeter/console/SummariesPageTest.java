@@ -26,17 +26,30 @@ class SummariesPageTest {
                 + " \"outputTokens\": 350, \"characters\": 0, \"callSeconds\": 0, \"costUsd\": \"" + cost + "\"}}}";
     }
 
+    private static final String ACME = row("acme", 4, 1, "0.117", "0.104", "12.50");
+    private static final String GLOBEX = row("globex", 9, 0, "3.5", null, null);
+    private static final String NOVEMBER_TOTALS = "\"totals\": {\"calls\": 13, \"errors\": 1, \"costUsd\": \"3.617\","
+            + " \"previousMonthCostUsd\": \"0.104\", \"costChangePercent\": \"3377.88\"}";
+
+    /** The aggregation API's answer to exactly these parameters: the console sorts and pages through it. */
+    private static void month(String month, String sort, String order, int offset, int limit, String body) {
+        Stubs.stub(get(urlPathEqualTo("/summaries")).withQueryParam("month", equalTo(month))
+                .withQueryParam("sort", equalTo(sort)).withQueryParam("order", equalTo(order))
+                .withQueryParam("offset", equalTo(Integer.toString(offset)))
+                .withQueryParam("limit", equalTo(Integer.toString(limit))).willReturn(Stubs.json(200, body)));
+    }
+
     @BeforeEach
     void stubs() {
         Stubs.reset();
         Stubs.stub(get(urlPathEqualTo("/summaries")).willReturn(Stubs.json(200,
-                "{\"items\": [], \"totals\": {\"calls\": 0, \"errors\": 0, \"costUsd\": \"0\"}}")));
-        Stubs.stub(get(urlPathEqualTo("/summaries")).withQueryParam("month", equalTo("2026-11")).willReturn(Stubs.json(200,
-                "{\"month\": \"2026-11\", \"items\": [" + row("acme", 4, 1, "0.117", "0.104", "12.50") + ","
-                        + row("globex", 9, 0, "3.5", null, null) + "], \"totals\": {\"calls\": 13, \"errors\": 1,"
-                        + " \"costUsd\": \"3.617\", \"previousMonthCostUsd\": \"0.104\", \"costChangePercent\": \"3377.88\"}}")));
-        Stubs.stub(get(urlPathEqualTo("/summaries")).withQueryParam("month", equalTo("2026-10")).willReturn(Stubs.json(200,
-                "{\"month\": \"2026-10\", \"items\": [], \"totals\": {\"calls\": 2, \"errors\": 0, \"costUsd\": \"0.104\"}}")));
+                "{\"customerCount\": 0, \"items\": [], \"totals\": {\"calls\": 0, \"errors\": 0, \"costUsd\": \"0\"}}")));
+        month("2026-11", "customer", "asc", 0, 100, "{\"month\": \"2026-11\", \"customerCount\": 2, \"items\": ["
+                + ACME + "," + GLOBEX + "], " + NOVEMBER_TOTALS + "}");
+        month("2026-11", "cost", "desc", 0, 100, "{\"month\": \"2026-11\", \"customerCount\": 2, \"items\": ["
+                + GLOBEX + "," + ACME + "], " + NOVEMBER_TOTALS + "}");
+        month("2026-10", "cost", "desc", 0, 0, "{\"month\": \"2026-10\", \"customerCount\": 1, \"items\": [],"
+                + " \"totals\": {\"calls\": 2, \"errors\": 0, \"costUsd\": \"0.104\"}}");
     }
 
     @Test
@@ -49,7 +62,8 @@ class SummariesPageTest {
                 "<td class=\"num\" data-col=\"changePercent\">12.50%</td>", "id=\"platform-totals\"",
                 "<dd data-col=\"cost\">$3.62</dd>", "canvas id=\"platform-cost-chart\"",
                 "{\"month\":\"2026-10\",\"cost\":0.104}", "{\"month\":\"2026-11\",\"cost\":3.617}",
-                "data-sort=\"quantity\"", "data-sort=\"changePercent\"");
+                "data-sort=\"calls\"", "data-sort=\"errors\"", "Customers 1–2 of 2");
+        // The order is the API's, asked for by the header's column and direction.
         if (html.indexOf("data-customer-id=\"acme\"") > html.indexOf("data-customer-id=\"globex\"")) {
             throw new AssertionError("acme should come before globex by customer ascending");
         }
@@ -57,6 +71,33 @@ class SummariesPageTest {
                 .extract().asString();
         if (byCost.indexOf("data-customer-id=\"globex\"") > byCost.indexOf("data-customer-id=\"acme\"")) {
             throw new AssertionError("globex ($3.50) should come before acme ($0.12) by cost descending");
+        }
+        // Columns the API cannot sort the whole month by are not links; a whole month fits on one page here.
+        for (String column : java.util.List.of("quantity", "change", "changePercent")) {
+            if (byCost.contains("data-sort=\"" + column + "\"")) {
+                throw new AssertionError(column + " should not be sortable");
+            }
+        }
+        if (byCost.contains("id=\"next-page\"") || byCost.contains("id=\"previous-page\"")) {
+            throw new AssertionError("one page has no page links");
+        }
+    }
+
+    @Test
+    void shouldPageThroughAMonthOfManyCustomers() {
+        month("2026-09", "calls", "desc", 100, 100, "{\"month\": \"2026-09\", \"customerCount\": 250, \"items\": ["
+                + ACME + "," + GLOBEX + "], " + NOVEMBER_TOTALS + "}");
+        String html = given().get("/admin/summaries?month=2026-09&sort=calls&dir=desc&page=2").then().statusCode(200)
+                .extract().asString();
+        assertContains(html, "data-customer-id=\"acme\"", "Customers 101–102 of 250",
+                "id=\"previous-page\" href=\"/admin/summaries?month=2026-09&amp;sort=calls&amp;dir=desc&amp;page=1\"",
+                "id=\"next-page\" href=\"/admin/summaries?month=2026-09&amp;sort=calls&amp;dir=desc&amp;page=3\"");
+        // A page number that is not one opens the first page.
+        String first = given().get("/admin/summaries?month=2026-09&sort=calls&dir=desc&page=-3").then()
+                .statusCode(200).extract().asString();
+        assertContains(first, "id=\"summaries\"");
+        if (first.contains("id=\"previous-page\"")) {
+            throw new AssertionError("the first page has no previous page");
         }
     }
 

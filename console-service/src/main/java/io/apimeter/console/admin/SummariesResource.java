@@ -22,7 +22,6 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,8 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Monthly summaries per customer and provider, sorted by the console on any column (the aggregation API sorts by
- * cost, calls or tokens only), with the platform's totals and its cost over the last 12 months.
+ * Monthly summaries per customer and provider, a page of customers at a time, sorted and paged by the aggregation
+ * API over all the month's customers, with the platform's totals and its cost over the last 12 months.
  */
 @Path("/admin/summaries")
 @RolesAllowed("admin")
@@ -39,6 +38,11 @@ public class SummariesResource {
 
     static final List<String> COLUMNS = List.of("customer", "calls", "errors", "quantity", "cost", "change",
             "changePercent");
+    /** The columns the aggregation API sorts the whole month by; the others are shown, not sortable. */
+    static final List<String> SORTABLE = List.of("customer", "calls", "errors", "cost");
+    static final int PAGE_SIZE = 100;
+    /** The aggregation API's highest offset (10,000,000) in pages. */
+    static final int MAX_PAGE = 100_000;
     private static final Map<String, String> LABELS = Map.of("customer", "Customer", "calls", "Calls", "errors",
             "Errors", "quantity", "Quantity", "cost", "Cost", "change", "Change", "changePercent", "Change %");
 
@@ -59,6 +63,11 @@ public class SummariesResource {
     public record Header(String key, String label, String href, String ariaSort, boolean numeric) {
     }
 
+    /** Where a page of customers starts and ends, of how many; links to the pages around it, null at either end. */
+    @TemplateData
+    public record Paging(long first, long last, long of, String previous, String next) {
+    }
+
     @TemplateData
     public record Row(String customerId, long calls, long errors, String quantity, BigDecimal tokens,
                       BigDecimal characters, BigDecimal callSeconds, BigDecimal cost, BigDecimal change,
@@ -77,27 +86,35 @@ public class SummariesResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance summaries(@QueryParam("month") String monthParam, @QueryParam("sort") String sortParam,
-                                      @QueryParam("dir") String dirParam) {
+                                      @QueryParam("dir") String dirParam, @QueryParam("page") String pageParam) {
         YearMonth month = month(monthParam);
-        String sort = sortParam != null && COLUMNS.contains(sortParam) ? sortParam : "cost";
+        String sort = sortParam != null && SORTABLE.contains(sortParam) ? sortParam : "cost";
         boolean asc = dirParam == null ? "customer".equals(sort) : "asc".equalsIgnoreCase(dirParam);
+        int pageNumber = pageNumber(pageParam);
         Page page = pages.page("Summaries " + month, "summaries");
 
-        JsonNode summary = api.call("aggregation", () -> aggregation.month(month.toString(), "cost", "desc"));
+        long offset = (long) (pageNumber - 1) * PAGE_SIZE;
+        JsonNode summary = api.call("aggregation", () -> aggregation.month(month.toString(), sort,
+                asc ? "asc" : "desc", offset, PAGE_SIZE));
         List<Row> rows = new ArrayList<>();
         for (JsonNode item : summary.path("items")) {
             rows.add(row(item));
         }
-        rows.sort(asc ? comparator(sort) : comparator(sort).reversed());
 
+        String base = "/admin/summaries?month=" + month + "&sort=" + sort + "&dir=" + (asc ? "asc" : "desc");
         List<Header> headers = new ArrayList<>();
         for (String column : COLUMNS) {
             boolean current = column.equals(sort);
             String nextDir = current && !asc ? "asc" : (current ? "desc" : ("customer".equals(column) ? "asc" : "desc"));
-            headers.add(new Header(column, LABELS.get(column),
-                    "/admin/summaries?month=" + month + "&sort=" + column + "&dir=" + nextDir,
+            headers.add(new Header(column, LABELS.get(column), SORTABLE.contains(column)
+                    ? "/admin/summaries?month=" + month + "&sort=" + column + "&dir=" + nextDir : null,
                     current ? (asc ? "ascending" : "descending") : null, !"customer".equals(column)));
         }
+        long customers = summary.path("customerCount").asLong(rows.size());
+        Paging paging = new Paging(rows.isEmpty() ? 0 : offset + 1, offset + rows.size(), customers,
+                pageNumber > 1 ? base + "&page=" + (pageNumber - 1) : null,
+                offset + rows.size() < customers ? base + "&page=" + (pageNumber + 1) : null);
+
         JsonNode totals = summary.path("totals");
         BigDecimal totalCost = decimal(totals.get("costUsd"));
         BigDecimal totalPrevious = decimal(totals.get("previousMonthCostUsd"));
@@ -114,6 +131,7 @@ public class SummariesResource {
 
         return template.data("page", page).data("month", month.toString()).data("rows", rows)
                 .data("headers", headers).data("sort", sort).data("dir", asc ? "asc" : "desc")
+                .data("paging", paging)
                 .data("totalCalls", totals.path("calls").asLong()).data("totalErrors", totals.path("errors").asLong())
                 .data("totalCost", totalCost).data("totalPrevious", totalPrevious)
                 .data("totalChange", totalCost == null || totalPrevious == null ? null : totalCost.subtract(totalPrevious))
@@ -121,9 +139,20 @@ public class SummariesResource {
                 .data("chartJson", chartJson);
     }
 
+    /** The page asked for, from 1; anything else is the first page. */
+    static int pageNumber(String value) {
+        try {
+            int number = value == null ? 1 : Integer.parseInt(value.trim());
+            return number >= 1 && number <= MAX_PAGE ? number : 1;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** The month's totals only (no customers): the chart's point. */
     private BigDecimal monthCost(YearMonth m) {
         try {
-            JsonNode s = api.call("aggregation", () -> aggregation.month(m.toString(), "cost", "desc"));
+            JsonNode s = api.call("aggregation", () -> aggregation.month(m.toString(), "cost", "desc", 0L, 0));
             BigDecimal cost = decimal(s.path("totals").get("costUsd"));
             return cost == null ? BigDecimal.ZERO : cost;
         } catch (ApiException e) {
@@ -175,23 +204,6 @@ public class SummariesResource {
         return new Row(customerId, n.path("calls").asLong(), n.path("errors").asLong(),
                 parts.isEmpty() ? "—" : String.join(", ", parts), tokens, characters, seconds,
                 orZero(decimal(n.get("costUsd"))), change, null, previous, providers, provider);
-    }
-
-    /** Quantity sorts by tokens, then characters, then call seconds (the units cannot be added). */
-    private static Comparator<Row> comparator(String column) {
-        Comparator<Row> byCustomer = Comparator.comparing(Row::customerId);
-        Comparator<Row> c = switch (column) {
-            case "calls" -> Comparator.comparingLong(Row::calls);
-            case "errors" -> Comparator.comparingLong(Row::errors);
-            case "quantity" -> Comparator.comparing(Row::tokens).thenComparing(Row::characters)
-                    .thenComparing(Row::callSeconds);
-            case "change" -> Comparator.comparing(Row::change, Comparator.nullsFirst(Comparator.naturalOrder()));
-            case "changePercent" -> Comparator.comparing(Row::changePercent,
-                    Comparator.nullsFirst(Comparator.naturalOrder()));
-            case "customer" -> byCustomer;
-            default -> Comparator.comparing(Row::cost);
-        };
-        return "customer".equals(column) ? c : c.thenComparing(byCustomer);
     }
 
     static BigDecimal decimal(JsonNode n) {

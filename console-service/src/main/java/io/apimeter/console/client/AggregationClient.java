@@ -19,7 +19,8 @@ public interface AggregationClient {
 
     @GET
     JsonNode month(@QueryParam("month") String month, @QueryParam("sort") String sort,
-                   @QueryParam("order") String order);
+                   @QueryParam("order") String order, @QueryParam("offset") Long offset,
+                   @QueryParam("limit") Integer limit);
 
     @GET
     @Path("/{customerId}")
