@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,6 +130,8 @@ public final class HistoryGenerator {
             throws Failure, SQLException {
         Databases.requireTable(recorder, "usage_log", options.recorderUrl(), "usage-recorder-service");
         Databases.requireTable(aggregation, "monthly_usage", options.aggregationUrl(), "aggregation-service");
+        Databases.requireTable(aggregation, "customer_monthly_usage", options.aggregationUrl(),
+                "aggregation-service");
         String prefix = options.customerPrefix();
         Optional<String> taken = Databases.customerWithPrefix(aggregation, prefix);
         if (taken.isEmpty()) {
@@ -141,16 +144,31 @@ public final class HistoryGenerator {
         }
     }
 
+    private static final String CUSTOMER_TOTALS = """
+            insert into customer_monthly_usage (month, customer_id, calls, errors, input_tokens, output_tokens,
+                cached_input_tokens, reasoning_tokens, characters, call_seconds, cost_usd, unpriced_calls, updated_at)
+            select month, customer_id, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
+                sum(cached_input_tokens), sum(reasoning_tokens), sum(characters), sum(call_seconds), sum(cost_usd),
+                sum(unpriced_calls), max(updated_at)
+            from monthly_usage where customer_id ~ ? group by month, customer_id""";
+
     private long copyMonthlyUsage(Connection aggregation, MonthlyTotals totals, Customers customers)
             throws SQLException {
         CopyIn copy = Databases.copyIn(aggregation, "monthly_usage", MonthlyTotals.COLUMNS);
+        long rows;
         try {
             totals.writeCopyText(customers, chunk -> copy.writeToCopy(chunk.bytes, 0, chunk.length));
-            return copy.endCopy();
+            rows = copy.endCopy();
         } catch (SQLException | RuntimeException e) {
             UsageLogCopy.cancel(copy);
             throw e;
         }
+        // Each customer's month over its providers, as aggregation-service keeps it beside monthly_usage.
+        try (PreparedStatement sum = aggregation.prepareStatement(CUSTOMER_TOTALS)) {
+            sum.setString(1, Databases.customerPattern(options.customerPrefix()));
+            sum.executeUpdate();
+        }
+        return rows;
     }
 
     /**
@@ -175,6 +193,8 @@ public final class HistoryGenerator {
         String pattern = Databases.customerPattern(options.customerPrefix());
         return "    delete from usage_log where customer_id ~ '" + pattern + "';      -- " + options.recorderUrl()
                 + "\n    delete from monthly_usage where customer_id ~ '" + pattern + "';  -- "
+                + options.aggregationUrl()
+                + "\n    delete from customer_monthly_usage where customer_id ~ '" + pattern + "';  -- "
                 + options.aggregationUrl();
     }
 
@@ -186,6 +206,7 @@ public final class HistoryGenerator {
             aggregation.setAutoCommit(true);
             Databases.analyze(recorder, "usage_log");
             Databases.analyze(aggregation, "monthly_usage");
+            Databases.analyze(aggregation, "customer_monthly_usage");
             out.printf(Locale.ROOT, "committed; analyze took %s%n",
                     format(Duration.ofNanos(System.nanoTime() - started)));
         } catch (SQLException e) {

@@ -176,6 +176,18 @@ class HistoryGeneratorTest {
 
         assertEquals(0L, differences);
         assertTrue(number("select count(*) from aggregation.monthly_usage") > 100);
+        // Each customer's month is the sum of its providers' rows, as aggregation-service keeps it.
+        assertEquals(0L, number("""
+                select count(*) from aggregation.customer_monthly_usage c full join (
+                    select month, customer_id, sum(calls) calls, sum(errors) errors, sum(cost_usd) cost_usd,
+                        sum(input_tokens + output_tokens) tokens, sum(characters) characters,
+                        sum(call_seconds) call_seconds, max(updated_at) updated_at
+                    from aggregation.monthly_usage group by 1, 2) m using (month, customer_id)
+                where (c.calls, c.errors, c.cost_usd, c.input_tokens + c.output_tokens, c.characters,
+                       c.call_seconds, c.updated_at)
+                      is distinct from (m.calls, m.errors, m.cost_usd, m.tokens, m.characters, m.call_seconds,
+                       m.updated_at)
+                """));
     }
 
     @Test
