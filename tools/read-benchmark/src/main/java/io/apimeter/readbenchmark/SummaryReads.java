@@ -12,14 +12,20 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The monthly summaries of aggregation-service: the month's list of every customer, {@code GET /summaries?month=},
- * for {@code --month} and the month before alternately (the console's first page); then one customer's two years,
+ * The monthly summaries of aggregation-service: the month's list of customers, {@code GET /summaries?month=}, for
+ * {@code --month} and the month before alternately: its first page by each sort (the console's first page), its last
+ * page, and every customer of the month a page of 1,000 at a time; then one customer's two years,
  * {@code GET /summaries/{id}?months=24}, for picked customers of every size.
  */
 final class SummaryReads {
     /** One timed request: latency, status, and the items of the answer (customers, or months). */
     record Sample(String key, long nanos, int status, int items) {
     }
+
+    private static final String[] SORTS = {"cost", "calls", "tokens", "errors", "customer"};
+    /** The API's default page, and its largest. */
+    private static final int PAGE = 100;
+    private static final int LARGEST_PAGE = 1000;
 
     private final Api api;
     private final Options options;
@@ -44,26 +50,59 @@ final class SummaryReads {
         out.printf(Locale.ROOT, "## Summaries: aggregation-service%n%n%d requests of each after %d of warm-up, "
                 + "%d at a time.%n%n", options.summaryRequests(), options.warmup(), options.concurrency());
         Table table = new Table(out, new String[] {"request", "requests", "errors", "p50 ms", "p99 ms", "max ms",
-                "items per answer"}, new int[] {47, 8, 6, 8, 8, 8, 52},
+                "items per answer"}, new int[] {48, 8, 6, 8, 8, 8, 52},
                 new boolean[] {false, true, true, true, true, true, false});
         table.header();
 
-        List<String> monthPaths = new ArrayList<>();
-        for (int i = 0; i < options.warmup() + options.summaryRequests(); i++) {
-            monthPaths.add("/summaries?month=" + (i % 2 == 0 ? month : previous));
-        }
-        List<Sample> monthSamples = send(monthPaths);
-        Map<String, Integer> customersPerMonth = new TreeMap<>();
-        for (Sample s : monthSamples) {
-            if (s.status() == 200) {
-                customersPerMonth.putIfAbsent(s.key().substring(s.key().indexOf('=') + 1), s.items());
+        // How many customers each month has: the last page's offset, and the walk's length.
+        Map<YearMonth, Long> customerCounts = new TreeMap<>();
+        for (YearMonth m : List.of(month, previous)) {
+            Api.Reply reply = api.get(URI.create(options.aggregationUrl() + "/summaries?month=" + m + "&limit=0"),
+                    Api.JSON);
+            if (!reply.ok()) {
+                throw new Failure("GET /summaries?month=" + m + "&limit=0: " + reply.describe());
             }
+            customerCounts.put(m, api.parse(reply.body()).path("customerCount").asLong());
         }
         StringBuilder counts = new StringBuilder();
-        customersPerMonth.forEach((m, n) -> counts.append(counts.length() == 0 ? "" : ", ")
-                .append(String.format(Locale.ROOT, "%s: %,d customers", m, n)));
-        table.row(row("GET /summaries?month=" + month + " / " + previous, measured(monthSamples),
-                counts.toString()));
+        customerCounts.forEach((m, n) -> counts.append(counts.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s: %,d", m, n)));
+
+        List<String> firstPages = new ArrayList<>();
+        List<String> lastPages = new ArrayList<>();
+        for (int i = 0; i < options.warmup() + options.summaryRequests(); i++) {
+            YearMonth m = i % 2 == 0 ? month : previous;
+            String sort = SORTS[(i / 2) % SORTS.length];
+            firstPages.add("/summaries?month=" + m + "&sort=" + sort);
+            lastPages.add("/summaries?month=" + m + "&sort=" + sort + "&offset="
+                    + Math.max(0, customerCounts.get(m) - PAGE));
+        }
+        table.row(row("GET /summaries?month=, first page, each sort", measured(send(firstPages)),
+                "100 of " + counts));
+        table.row(row("GET /summaries?month=, last page, each sort", measured(send(lastPages)),
+                "the last 100 of " + counts));
+
+        // Every customer of the month, 1,000 at a time, one page after the other: what reading all of it costs.
+        List<Long> walks = new ArrayList<>();
+        List<Sample> walkPages = new ArrayList<>();
+        int walkCount = Math.max(1, options.summaryRequests() / 20);
+        for (int w = 0; w < walkCount + 1; w++) {
+            YearMonth m = w % 2 == 0 ? month : previous;
+            List<String> paths = new ArrayList<>();
+            for (long offset = 0; offset < customerCounts.get(m); offset += LARGEST_PAGE) {
+                paths.add("/summaries?month=" + m + "&limit=" + LARGEST_PAGE + "&offset=" + offset);
+            }
+            List<Sample> pages = sequential(paths);
+            if (w > 0) { // the first walk warms up
+                walkPages.addAll(pages);
+                walks.add(pages.stream().mapToLong(Sample::nanos).sum());
+            }
+        }
+        table.row(row("GET /summaries?month=&limit=1000, every page", walkPages,
+                String.format(Locale.ROOT, "1,000 (%d walks of the whole month)", walks.size())));
+        Percentiles whole = Percentiles.of(walks.stream().mapToLong(Long::longValue).toArray());
+        String wholeMonth = String.format(Locale.ROOT, "whole month, %d walks: p50 %s, max %s ms",
+                walks.size(), Percentiles.ms(whole.p50()), Percentiles.ms(whole.max()));
 
         SplittableRandom random = new SplittableRandom(options.seed() + 1);
         List<String> historyPaths = new ArrayList<>();
@@ -76,6 +115,8 @@ final class SummaryReads {
         table.row(row("GET /summaries/{id}?months=24, picked customers", historySamples,
                 String.format(Locale.ROOT, "%.1f months", months)));
         out.println();
+        out.println("Reading every customer of a month, page after page of 1,000: " + wholeMonth + ".");
+        out.println();
     }
 
     /** The samples after the warm-up. */
@@ -83,19 +124,30 @@ final class SummaryReads {
         return all.subList(Math.min(options.warmup(), all.size()), all.size());
     }
 
+    /** One request after the other, whatever {@code --concurrency} says: a client paging through a month. */
+    private List<Sample> sequential(List<String> paths) throws Failure, InterruptedException {
+        List<Sample> samples = new ArrayList<>(paths.size());
+        for (String path : paths) {
+            samples.add(timed(path));
+        }
+        return samples;
+    }
+
+    private Sample timed(String path) throws Failure, InterruptedException {
+        Api.Reply reply = api.get(URI.create(options.aggregationUrl() + path), Api.JSON);
+        int items = 0;
+        if (reply.ok()) {
+            items = api.parse(reply.body()).path("items").size();
+        } else {
+            errors.add("GET " + path + ": " + reply.describe());
+        }
+        return new Sample(path, reply.nanos(), reply.status(), items);
+    }
+
     private List<Sample> send(List<String> paths) throws Failure, InterruptedException {
         List<Requests.Task<Sample>> tasks = new ArrayList<>(paths.size());
         for (String path : paths) {
-            tasks.add(() -> {
-                Api.Reply reply = api.get(URI.create(options.aggregationUrl() + path), Api.JSON);
-                int items = 0;
-                if (reply.ok()) {
-                    items = api.parse(reply.body()).path("items").size();
-                } else {
-                    errors.add("GET " + path + ": " + reply.describe());
-                }
-                return new Sample(path, reply.nanos(), reply.status(), items);
-            });
+            tasks.add(() -> timed(path));
         }
         return Requests.run(pool, tasks);
     }
