@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -154,21 +155,18 @@ public class SummaryService {
     }
 
     /**
-     * Runs {@code reads} in one read-only transaction that sees one snapshot of the totals. Plain JDBC, never
-     * entities: reading is all a summary does.
+     * Runs {@code reads} in one read-only transaction that sees one snapshot of the totals: repeatable read, set for
+     * this transaction only, so the pooled connection's own settings never change. Plain JDBC, never entities:
+     * reading is all a summary does.
      */
     private <T> T inSnapshot(Reads<T> reads) {
         try (Connection connection = dataSource.getConnection()) {
-            int isolation = connection.getTransactionIsolation();
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
-            try {
+            try (Statement snapshot = connection.createStatement()) {
+                snapshot.execute("set transaction isolation level repeatable read, read only");
                 return reads.run(connection);
             } finally {
                 connection.rollback();
-                connection.setReadOnly(false);
-                connection.setTransactionIsolation(isolation);
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
