@@ -13,6 +13,8 @@ import java.util.Map;
  * (one request each, instead of counting the call log), and the customers picked from them by size.
  */
 final class Discovery {
+    private static final int PAGE = 1000;
+
     private final Api api;
     private final Options options;
     private final PrintStream out;
@@ -54,12 +56,18 @@ final class Discovery {
         return customers;
     }
 
+    /** Every customer of the month, a page of the API's largest (1,000) at a time. */
     private void add(Map<String, Long> calls, YearMonth month) throws Failure, InterruptedException {
-        JsonNode summary = api.json(URI.create(options.aggregationUrl() + "/summaries?month=" + month + "&sort=calls"));
-        for (JsonNode item : summary.path("items")) {
-            String id = item.path("customerId").asText("");
-            if (!id.isEmpty()) {
-                calls.merge(id, item.path("calls").asLong(0), Long::sum);
+        long customers = 1;
+        for (long offset = 0; offset < customers; offset += PAGE) {
+            JsonNode summary = api.json(URI.create(options.aggregationUrl() + "/summaries?month=" + month
+                    + "&sort=customer&order=asc&limit=" + PAGE + "&offset=" + offset));
+            customers = summary.path("customerCount").asLong(0);
+            for (JsonNode item : summary.path("items")) {
+                String id = item.path("customerId").asText("");
+                if (!id.isEmpty()) {
+                    calls.merge(id, item.path("calls").asLong(0), Long::sum);
+                }
             }
         }
     }
