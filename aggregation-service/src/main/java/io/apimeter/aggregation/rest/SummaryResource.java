@@ -36,6 +36,7 @@ public class SummaryResource {
 
     private final SummaryService summaries;
     private final Caller caller;
+
     public SummaryResource(SummaryService summaries, Caller caller) {
         this.summaries = summaries;
         this.caller = caller;

@@ -96,17 +96,17 @@ public class SummaryService {
                         current, connection.createArrayOf("text", byId.keySet().toArray()));
             }
 
-            Map<String, Object[]> months = new HashMap<>();
+            Map<String, MonthSums> months = new HashMap<>();
             List<Object> totalValues = new ArrayList<>(List.of(current, previous));
             if (customerId != null) {
                 totalValues.add(customerId);
             }
-            read(connection, String.format(TOTALS, only), result -> new Object[] {result.getString(1),
-                    result.getLong(2), result.getLong(3), result.getLong(4), result.getBigDecimal(5)},
-                    row -> months.put((String) row[0], row), totalValues.toArray());
-            Object[] now = months.getOrDefault(current, new Object[] {current, 0L, 0L, 0L, BigDecimal.ZERO});
-            BigDecimal before = months.containsKey(previous) ? (BigDecimal) months.get(previous)[4] : BigDecimal.ZERO;
-            BigDecimal cost = (BigDecimal) now[4];
+            read(connection, String.format(TOTALS, only), result -> new MonthSums(result.getString(1),
+                    result.getLong(2), result.getLong(3), result.getLong(4), result.getBigDecimal(5)),
+                    sums -> months.put(sums.month(), sums), totalValues.toArray());
+            MonthSums now = months.getOrDefault(current, new MonthSums(current, 0, 0, 0, BigDecimal.ZERO));
+            BigDecimal cost = now.costUsd();
+            BigDecimal before = months.containsKey(previous) ? months.get(previous).costUsd() : BigDecimal.ZERO;
 
             List<Summaries.CustomerSummary> items = page.stream().map(c -> {
                 Totals t = c.totals;
@@ -115,9 +115,9 @@ public class SummaryService {
                         t.unpricedCalls, Money.format(c.previousCost),
                         Money.percent(PercentChange.of(t.costUsd, c.previousCost)), c.providerViews());
             }).toList();
-            Summaries.PlatformTotals totals = new Summaries.PlatformTotals((Long) now[2], (Long) now[3],
+            Summaries.PlatformTotals totals = new Summaries.PlatformTotals(now.calls(), now.errors(),
                     Money.format(cost), Money.format(before), Money.percent(PercentChange.of(cost, before)));
-            return new Summaries.MonthSummary(current, (Long) now[1], offset, limit, items, totals);
+            return new Summaries.MonthSummary(current, now.customers(), offset, limit, items, totals);
         });
     }
 
@@ -138,6 +138,10 @@ public class SummaryService {
                     t.unpricedCalls, e.getValue().providerViews());
         }).toList();
         return new Summaries.CustomerHistory(customerId, items);
+    }
+
+    /** A month's totals over its customers: how many, their calls, errors and cost. */
+    private record MonthSums(String month, long customers, long calls, long errors, BigDecimal costUsd) {
     }
 
     /** One row of monthly_usage: a customer's totals of one provider in one month. */

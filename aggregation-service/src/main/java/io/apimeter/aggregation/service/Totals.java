@@ -50,11 +50,6 @@ final class Totals {
         return this;
     }
 
-    /** Input plus output tokens: what "sort by tokens" orders by. */
-    long tokens() {
-        return inputTokens + outputTokens;
-    }
-
     Summaries.ProviderTotals view() {
         return new Summaries.ProviderTotals(calls, errors, inputTokens, outputTokens, cachedInputTokens,
                 reasoningTokens, characters, callSeconds, Money.format(costUsd), unpricedCalls);
