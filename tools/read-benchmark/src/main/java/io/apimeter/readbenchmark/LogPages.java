@@ -98,14 +98,8 @@ final class LogPages {
 
     private static String[] row(String label, List<Sample> samples) {
         List<Sample> ok = samples.stream().filter(s -> s.status() == 200).toList();
-        String errors = String.format(Locale.ROOT, "%,d", samples.size() - ok.size());
-        String requests = String.format(Locale.ROOT, "%,d", samples.size());
-        if (ok.isEmpty()) {
-            return new String[] {label, requests, errors, "-", "-", "-", "-"};
-        }
-        Percentiles p = Percentiles.of(ok.stream().mapToLong(Sample::nanos).toArray());
-        double rows = ok.stream().mapToInt(Sample::rows).average().orElse(0);
-        return new String[] {label, requests, errors, Percentiles.ms(p.p50()), Percentiles.ms(p.p99()),
-                Percentiles.ms(p.max()), String.format(Locale.ROOT, "%.1f", rows)};
+        String rows = ok.isEmpty() ? "-"
+                : String.format(Locale.ROOT, "%.1f", ok.stream().mapToInt(Sample::rows).average().orElse(0));
+        return Percentiles.row(label, samples.size(), ok.stream().mapToLong(Sample::nanos).toArray(), rows);
     }
 }

@@ -40,6 +40,21 @@ record Percentiles(int count, long p50, long p99, long max, double mean) {
         return sorted[(int) rank - 1];
     }
 
+    /**
+     * A table row of timed requests: {@code label}, how many were sent, how many failed (those not in
+     * {@code okNanos}), p50, p99 and max in milliseconds of the ones that answered ("-" when none did), and
+     * {@code last}.
+     */
+    static String[] row(String label, int sent, long[] okNanos, String last) {
+        String requests = String.format(Locale.ROOT, "%,d", sent);
+        String errors = String.format(Locale.ROOT, "%,d", sent - okNanos.length);
+        if (okNanos.length == 0) {
+            return new String[] {label, requests, errors, "-", "-", "-", last};
+        }
+        Percentiles p = of(okNanos);
+        return new String[] {label, requests, errors, ms(p.p50()), ms(p.p99()), ms(p.max()), last};
+    }
+
     /** Nanoseconds as milliseconds with one decimal. */
     static String ms(double nanos) {
         return String.format(Locale.ROOT, "%.1f", nanos / 1e6);

@@ -153,14 +153,7 @@ final class SummaryReads {
     }
 
     private static String[] row(String label, List<Sample> samples, String items) {
-        List<Sample> ok = samples.stream().filter(s -> s.status() == 200).toList();
-        String requests = String.format(Locale.ROOT, "%,d", samples.size());
-        String errors = String.format(Locale.ROOT, "%,d", samples.size() - ok.size());
-        if (ok.isEmpty()) {
-            return new String[] {label, requests, errors, "-", "-", "-", items};
-        }
-        Percentiles p = Percentiles.of(ok.stream().mapToLong(Sample::nanos).toArray());
-        return new String[] {label, requests, errors, Percentiles.ms(p.p50()), Percentiles.ms(p.p99()),
-                Percentiles.ms(p.max()), items};
+        long[] ok = samples.stream().filter(s -> s.status() == 200).mapToLong(Sample::nanos).toArray();
+        return Percentiles.row(label, samples.size(), ok, items);
     }
 }

@@ -66,4 +66,12 @@ class PercentilesTest {
         assertThrows(IllegalArgumentException.class, () -> Percentiles.nearestRank(new long[] {1}, 0));
         assertThrows(IllegalArgumentException.class, () -> Percentiles.nearestRank(new long[] {1}, 101));
     }
+
+    @Test
+    void shouldCountFailuresApartAndShowDashesWhenNoneAnswered() {
+        assertEquals(List.of("shape", "3", "1", "1.0", "2.0", "2.0", "x"),
+                List.of(Percentiles.row("shape", 3, new long[] {2_000_000, 1_000_000}, "x")));
+        assertEquals(List.of("shape", "2", "2", "-", "-", "-", "-"),
+                List.of(Percentiles.row("shape", 2, new long[0], "-")));
+    }
 }
