@@ -94,20 +94,21 @@ public class SummariesResource {
         Page page = pages.page("Summaries " + month, "summaries");
 
         long offset = (long) (pageNumber - 1) * PAGE_SIZE;
-        JsonNode summary = api.call("aggregation", () -> aggregation.month(month.toString(), sort,
-                asc ? "asc" : "desc", offset, PAGE_SIZE));
+        String dir = asc ? "asc" : "desc";
+        JsonNode summary = api.call("aggregation", () -> aggregation.month(month.toString(), sort, dir, offset,
+                PAGE_SIZE));
         List<Row> rows = new ArrayList<>();
         for (JsonNode item : summary.path("items")) {
             rows.add(row(item));
         }
 
-        String base = "/admin/summaries?month=" + month + "&sort=" + sort + "&dir=" + (asc ? "asc" : "desc");
+        String base = link(month, sort, dir);
         List<Header> headers = new ArrayList<>();
         for (String column : COLUMNS) {
             boolean current = column.equals(sort);
             String nextDir = current && !asc ? "asc" : (current ? "desc" : ("customer".equals(column) ? "asc" : "desc"));
             headers.add(new Header(column, LABELS.get(column), SORTABLE.contains(column)
-                    ? "/admin/summaries?month=" + month + "&sort=" + column + "&dir=" + nextDir : null,
+                    ? link(month, column, nextDir) : null,
                     current ? (asc ? "ascending" : "descending") : null, !"customer".equals(column)));
         }
         long customers = summary.path("customerCount").asLong(rows.size());
@@ -130,13 +131,18 @@ public class SummariesResource {
                 .collect(Collectors.joining(",", "[", "]"));
 
         return template.data("page", page).data("month", month.toString()).data("rows", rows)
-                .data("headers", headers).data("sort", sort).data("dir", asc ? "asc" : "desc")
+                .data("headers", headers).data("sort", sort).data("dir", dir)
                 .data("paging", paging)
                 .data("totalCalls", totals.path("calls").asLong()).data("totalErrors", totals.path("errors").asLong())
                 .data("totalCost", totalCost).data("totalPrevious", totalPrevious)
                 .data("totalChange", totalCost == null || totalPrevious == null ? null : totalCost.subtract(totalPrevious))
                 .data("totalChangePercent", decimal(totals.get("costChangePercent")))
                 .data("chartJson", chartJson);
+    }
+
+    /** This page of the month, sorted by {@code sort} in direction {@code dir}, from its first customers. */
+    private static String link(YearMonth month, String sort, String dir) {
+        return "/admin/summaries?month=" + month + "&sort=" + sort + "&dir=" + dir;
     }
 
     /** The page asked for, from 1; anything else is the first page. */
